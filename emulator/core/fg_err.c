@@ -1,0 +1,41 @@
+/* fg_err.c: the error record every fallible call fills, and the never-off assertion. */
+#include "core/core.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void fg_panic(const char *file, int line, const char *what)
+{
+	fprintf(stderr, "frontgate: assertion failed at %s:%d: %s\n", file, line, what);
+	abort();
+}
+
+void fg_err_clear(struct fg_err *e)
+{
+	memset(e, 0, sizeof(*e));
+}
+
+void fg_err_set(struct fg_err *e, int status, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	e->status = status;
+	snprintf(e->code, sizeof(e->code), "%s", code);
+	va_start(ap, fmt);
+	vsnprintf(e->message, sizeof(e->message), fmt, ap);
+	va_end(ap);
+}
+
+void fg_err_at(struct fg_err *e, const char *resource, const char *property)
+{
+	if (resource != NULL)
+		snprintf(e->resource, sizeof(e->resource), "%s", resource);
+	if (property != NULL)
+		snprintf(e->property, sizeof(e->property), "%s", property);
+}
+
+bool fg_err_isset(const struct fg_err *e)
+{
+	return e->status != 0;
+}

@@ -1,0 +1,150 @@
+/* fg_id.c: request ids, deterministic AWS-shaped ids, ISO-8601 time text, base64. */
+#include "core/core.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+void fg_uuid4(char out[37])
+{
+	unsigned char b[16];
+	size_t got = 0;
+
+	while (got < sizeof(b)) {
+		ssize_t n = getrandom(b + got, sizeof(b) - got, 0);
+
+		FG_ASSERT(n > 0);
+		got += (size_t)n;
+	}
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	snprintf(out, 37,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
+		 b[12], b[13], b[14], b[15]);
+}
+
+uint64_t fg_hash64(const char *const *parts, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++) {
+			h ^= *p;
+			h *= 1099511628211ULL;
+		}
+		h ^= 0xff; /* separator, so ("ab","c") and ("a","bc") differ */
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+void fg_id_from_hash(uint64_t seed, const char *alphabet, size_t n, char *out)
+{
+	size_t k = strlen(alphabet);
+	uint64_t x = seed;
+
+	for (size_t i = 0; i < n; i++) {
+		/* splitmix64 step: every character draws fresh bits */
+		x += 0x9e3779b97f4a7c15ULL;
+		uint64_t z = x;
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		z ^= z >> 31;
+		out[i] = alphabet[z % k];
+	}
+	out[n] = '\0';
+}
+
+static void tm_of(int64_t ms, struct tm *tm)
+{
+	time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+
+	gmtime_r(&t, tm);
+}
+
+void fg_time_iso(int64_t ms, char out[21])
+{
+	struct tm tm;
+
+	tm_of(ms, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void fg_time_iso_ms(int64_t ms, char out[25])
+{
+	struct tm tm;
+	char base[20];
+	int frac = (int)(((ms % 1000) + 1000) % 1000);
+
+	tm_of(ms, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, 25, "%.19s.%03dZ", base, frac);
+}
+
+bool fg_time_parse_iso(const char *s, int64_t *ms_out)
+{
+	int y, mo, d, h, mi, sec, used = 0, frac = 0;
+	struct tm tm;
+
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &used) != 6 ||
+	    used != 19)
+		return false;
+	s += used;
+	if (*s == '.') {
+		int digits = 0;
+
+		s++;
+		while (*s >= '0' && *s <= '9') {
+			if (digits < 3)
+				frac = frac * 10 + (*s - '0');
+			digits++;
+			s++;
+		}
+		if (digits == 0)
+			return false;
+		while (digits < 3) {
+			frac *= 10;
+			digits++;
+		}
+	}
+	if (strcmp(s, "Z") != 0 && strcmp(s, "+00:00") != 0)
+		return false;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return false;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	*ms_out = (int64_t)timegm(&tm) * 1000 + frac;
+	return true;
+}
+
+char *fg_base64(const unsigned char *p, size_t n)
+{
+	static const char tbl[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *out = malloc(((n + 2) / 3) * 4 + 1);
+	size_t o = 0;
+
+	FG_ASSERT(out != NULL);
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16;
+
+		if (i + 1 < n)
+			v |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		out[o++] = tbl[(v >> 18) & 63];
+		out[o++] = tbl[(v >> 12) & 63];
+		out[o++] = i + 1 < n ? tbl[(v >> 6) & 63] : '=';
+		out[o++] = i + 2 < n ? tbl[v & 63] : '=';
+	}
+	out[o] = '\0';
+	return out;
+}
