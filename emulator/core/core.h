@@ -48,6 +48,8 @@ void fg_err_set(struct fg_err *e, int status, const char *code, const char *fmt,
 /* Records where the error is; either may be NULL (then left unchanged). */
 void fg_err_at(struct fg_err *e, const char *resource, const char *property);
 bool fg_err_isset(const struct fg_err *e);
+/* Puts formatted text in front of the message ("fixture x.yaml: " + message). */
+void fg_err_prefix(struct fg_err *e, const char *fmt, ...) FG_PRINTF(2, 3);
 
 /* -------------------------------------------------------------- fg_arena.c */
 

@@ -39,3 +39,17 @@ bool fg_err_isset(const struct fg_err *e)
 {
 	return e->status != 0;
 }
+
+void fg_err_prefix(struct fg_err *e, const char *fmt, ...)
+{
+	char old[sizeof(e->message)];
+	va_list ap;
+	int n;
+
+	memcpy(old, e->message, sizeof(old));
+	va_start(ap, fmt);
+	n = vsnprintf(e->message, sizeof(e->message), fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof(e->message))
+		snprintf(e->message + n, sizeof(e->message) - (size_t)n, "%s", old);
+}

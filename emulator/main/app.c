@@ -1,0 +1,258 @@
+/*
+ * app.c: one instance's state and the control-plane operations on it (see app.h). The order
+ * of every change is: compute against the current world -> commit to the store -> publish.
+ */
+#include "main/app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct fg_app {
+	struct fg_clock clock;
+	struct fg_log log;
+	struct fg_store *store;
+	struct stack_registry *registry;
+	struct fg_tracelog *tracelog;
+	struct stack_defaults defaults;
+	char *account, *region;
+	pthread_mutex_t change_mu;  /* serialises control-plane changes */
+	pthread_mutex_t world_mu;   /* guards the world pointer only */
+	struct stack_world *world;
+};
+
+int fg_app_new(const struct fg_app_config *cfg, struct fg_app **out, struct fg_err *err)
+{
+	struct fg_app *app = calloc(1, sizeof(*app));
+	cJSON *stacks = NULL;
+
+	FG_ASSERT(app != NULL);
+	*out = NULL;
+	fg_clock_init(&app->clock);
+	fg_log_init(&app->log, cfg->log_level);
+	pthread_mutex_init(&app->change_mu, NULL);
+	pthread_mutex_init(&app->world_mu, NULL);
+	app->account = strdup(cfg->account);
+	app->region = strdup(cfg->region);
+	app->defaults.account = app->account;
+	app->defaults.region = app->region;
+	app->registry = stack_registry_new();
+	if (fg_store_open(cfg->db_path, &app->store, err) != 0 ||
+	    fg_store_stacks_load(app->store, &stacks, err) != 0) {
+		fg_app_destroy(&app);
+		return -1;
+	}
+	app->world = stack_world_new(stacks);
+	app->tracelog = fg_tracelog_new(app->store, cfg->trace_limit, &app->log);
+	*out = app;
+	return 0;
+}
+
+void fg_app_destroy(struct fg_app **ap)
+{
+	struct fg_app *app = *ap;
+
+	if (app == NULL)
+		return;
+	fg_tracelog_destroy(&app->tracelog);
+	stack_world_rel(&app->world);
+	fg_store_close(&app->store);
+	stack_registry_destroy(&app->registry);
+	pthread_mutex_destroy(&app->change_mu);
+	pthread_mutex_destroy(&app->world_mu);
+	fg_log_fini(&app->log);
+	fg_clock_fini(&app->clock);
+	free(app->account);
+	free(app->region);
+	free(app);
+	*ap = NULL;
+}
+
+struct fg_clock *fg_app_clock(struct fg_app *app) { return &app->clock; }
+struct fg_log *fg_app_log(struct fg_app *app) { return &app->log; }
+struct fg_tracelog *fg_app_tracelog(struct fg_app *app) { return app->tracelog; }
+struct fg_store *fg_app_store(struct fg_app *app) { return app->store; }
+struct stack_registry *fg_app_registry(struct fg_app *app) { return app->registry; }
+const char *fg_app_db_path(const struct fg_app *app) { return fg_store_path(app->store); }
+
+struct stack_world *fg_app_world(struct fg_app *app)
+{
+	struct stack_world *w;
+
+	pthread_mutex_lock(&app->world_mu);
+	w = stack_world_ref(app->world);
+	pthread_mutex_unlock(&app->world_mu);
+	return w;
+}
+
+/* Swaps in a new world built from stacks (ownership taken). */
+static void publish(struct fg_app *app, cJSON *stacks)
+{
+	struct stack_world *next = stack_world_new(stacks), *old;
+
+	pthread_mutex_lock(&app->world_mu);
+	old = app->world;
+	app->world = next;
+	pthread_mutex_unlock(&app->world_mu);
+	stack_world_rel(&old);
+}
+
+int fg_app_deploy(struct fg_app *app, const struct stack_request *req, cJSON **view,
+		  bool *created, struct fg_err *err)
+{
+	struct stack_world *w;
+	cJSON *doc = NULL, *stacks = NULL, *up;
+	int rc;
+
+	pthread_mutex_lock(&app->change_mu);
+	w = fg_app_world(app);
+	rc = stack_deploy(app->registry, &app->defaults, w, req, &doc, &stacks, created, err);
+	if (rc == 0) {
+		up = cJSON_CreateArray();
+		cJSON_AddItemReferenceToArray(up, doc);
+		rc = fg_store_stacks_commit(app->store, up, NULL, false, err);
+		cJSON_Delete(up);
+	}
+	if (rc == 0) {
+		publish(app, stacks);
+		stacks = NULL;
+		*view = stack_public_view(doc);
+	}
+	cJSON_Delete(stacks);
+	cJSON_Delete(doc);
+	stack_world_rel(&w);
+	pthread_mutex_unlock(&app->change_mu);
+	return rc;
+}
+
+int fg_app_delete(struct fg_app *app, const char *name, struct fg_err *err)
+{
+	struct stack_world *w;
+	cJSON *stacks = NULL, *del;
+	int rc;
+
+	pthread_mutex_lock(&app->change_mu);
+	w = fg_app_world(app);
+	rc = stack_delete(app->registry, w, name, &stacks, err);
+	if (rc == 0) {
+		del = cJSON_CreateArray();
+		cJSON_AddItemToArray(del, cJSON_CreateString(name));
+		rc = fg_store_stacks_commit(app->store, NULL, del, false, err);
+		cJSON_Delete(del);
+	}
+	if (rc == 0) {
+		publish(app, stacks);
+		stacks = NULL;
+	}
+	cJSON_Delete(stacks);
+	stack_world_rel(&w);
+	pthread_mutex_unlock(&app->change_mu);
+	return rc;
+}
+
+cJSON *fg_app_state_get(struct fg_app *app)
+{
+	struct stack_world *w = fg_app_world(app);
+	cJSON *state = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(state, "Version", 1);
+	cJSON_AddItemToObject(state, "Stacks", cJSON_Duplicate(stack_world_stacks(w), true));
+	stack_world_rel(&w);
+	return state;
+}
+
+/* A restored stack document must have the shape the deployer writes. */
+static int check_stack_doc(const cJSON *doc, size_t i, struct fg_err *err)
+{
+	static const char *const strings[] = { "Name", "Account", "Region", "Status" };
+	const cJSON *r;
+	char where[64];
+
+	snprintf(where, sizeof(where), "Stacks.%zu", i);
+	if (!cJSON_IsObject(doc))
+		goto bad;
+	for (size_t k = 0; k < sizeof(strings) / sizeof(strings[0]); k++) {
+		if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(doc, strings[k])))
+			goto bad;
+	}
+	if (!stack_name_valid(cJSON_GetObjectItemCaseSensitive(doc, "Name")->valuestring, err)) {
+		fg_err_at(err, NULL, where);
+		return -1;
+	}
+	r = cJSON_GetObjectItemCaseSensitive(doc, "Resources");
+	if (!cJSON_IsArray(r))
+		goto bad;
+	cJSON_ArrayForEach(r, r) {
+		if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r, "LogicalId")) ||
+		    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r, "Type")) ||
+		    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r, "PhysicalId")) ||
+		    !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(r, "Attributes")))
+			goto bad;
+	}
+	return 0;
+bad:
+	fg_err_set(err, 400, "ValidationError",
+		   "state document: %s is not a stack document as GET /state returns them "
+		   "(Name, Account, Region, Status strings; Resources with LogicalId, Type, "
+		   "PhysicalId, Attributes)", where);
+	fg_err_at(err, NULL, where);
+	return -1;
+}
+
+int fg_app_state_put(struct fg_app *app, const cJSON *state, struct fg_err *err)
+{
+	const cJSON *stacks = cJSON_GetObjectItemCaseSensitive(state, "Stacks"), *doc;
+	const cJSON *version = cJSON_GetObjectItemCaseSensitive(state, "Version");
+	cJSON *seen;
+	size_t i = 0;
+	int rc = 0;
+
+	if (!cJSON_IsObject(state) || !cJSON_IsArray(stacks) ||
+	    (version != NULL && !(cJSON_IsNumber(version) && version->valueint == 1))) {
+		fg_err_set(err, 400, "ValidationError",
+			   "state document must be {\"Version\":1,\"Stacks\":[...]} as GET /state "
+			   "returns it");
+		return -1;
+	}
+	seen = cJSON_CreateObject();
+	cJSON_ArrayForEach(doc, stacks) {
+		if (check_stack_doc(doc, i++, err) != 0) {
+			rc = -1;
+			break;
+		}
+		const char *name = cJSON_GetObjectItemCaseSensitive(doc, "Name")->valuestring;
+
+		if (cJSON_GetObjectItemCaseSensitive(seen, name) != NULL) {
+			fg_err_set(err, 400, "ValidationError",
+				   "state document names stack %s twice", name);
+			fg_err_at(err, name, NULL);
+			rc = -1;
+			break;
+		}
+		cJSON_AddTrueToObject(seen, name);
+	}
+	cJSON_Delete(seen);
+	if (rc != 0)
+		return -1;
+	pthread_mutex_lock(&app->change_mu);
+	rc = fg_store_stacks_commit(app->store, stacks, NULL, true, err);
+	if (rc == 0)
+		publish(app, cJSON_Duplicate(stacks, true));
+	pthread_mutex_unlock(&app->change_mu);
+	return rc;
+}
+
+int fg_app_reset(struct fg_app *app, struct fg_err *err)
+{
+	int rc;
+
+	pthread_mutex_lock(&app->change_mu);
+	rc = fg_store_stacks_commit(app->store, NULL, NULL, true, err);
+	if (rc == 0) {
+		publish(app, NULL);
+		fg_tracelog_clear(app->tracelog);
+		fg_clock_set_real(&app->clock);
+	}
+	pthread_mutex_unlock(&app->change_mu);
+	return rc;
+}

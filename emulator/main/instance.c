@@ -1,0 +1,276 @@
+/*
+ * instance.c: the composition root. Opens the app, binds the listeners (port 0 allowed),
+ * deploys the --fixture templates, wires services to the front router and starts the
+ * servers. It is the one place that knows every module.
+ */
+#include "main/instance.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cfn/cfn.h"
+#include "cp.h"
+#include "http/http.h"
+#include "main/app.h"
+#include "main/front.h"
+#include "net/net.h"
+
+#define FG_VERSION "0.1.0"
+#define DATA_BODY_LIMIT ((size_t)10485760 + 1) /* API Gateway's limit, plus one to detect it */
+
+struct fg_instance {
+	struct fg_app *app;
+	struct fg_http_server *http;
+	struct cp_server *cp;
+	struct fg_refuser *refuser;
+	int http_port, https_port, dns_port, control_port;
+};
+
+static int read_file(const char *path, char **out, size_t *len, struct fg_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	struct fg_buf b;
+	char chunk[65536];
+	size_t n;
+
+	if (f == NULL) {
+		fg_err_set(err, 400, "FixtureError", "cannot read fixture %s: %s", path,
+			   strerror(errno));
+		return -1;
+	}
+	fg_buf_init(&b);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fg_buf_append(&b, chunk, n);
+	fclose(f);
+	*len = b.len;
+	*out = fg_buf_take(&b);
+	return 0;
+}
+
+/* "fixtures/demo.yaml" -> "demo"; characters a stack name cannot have become '-'. */
+static void stack_name_of(const char *path, char *out, size_t n)
+{
+	const char *base = strrchr(path, '/');
+	size_t i = 0;
+
+	base = base ? base + 1 : path;
+	if (!((base[0] >= 'a' && base[0] <= 'z') || (base[0] >= 'A' && base[0] <= 'Z')))
+		out[i++] = 'f';
+	for (const char *p = base; *p && *p != '.' && i + 1 < n && i < 128; p++) {
+		char c = *p;
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+
+		out[i++] = ok ? c : '-';
+	}
+	out[i] = '\0';
+}
+
+static enum cfn_format format_of(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	if (dot && (strcmp(dot, ".yaml") == 0 || strcmp(dot, ".yml") == 0))
+		return CFN_FORMAT_YAML;
+	if (dot && strcmp(dot, ".json") == 0)
+		return CFN_FORMAT_JSON;
+	return CFN_FORMAT_AUTO;
+}
+
+/* --param values go to each fixture that declares the parameter. */
+static cJSON *params_for(const struct fg_instance_config *cfg, const cJSON *tpl)
+{
+	const cJSON *decl = cJSON_GetObjectItemCaseSensitive(tpl, "Parameters");
+	cJSON *p = cJSON_CreateObject();
+
+	for (size_t i = 0; i < cfg->nparams; i++) {
+		const char *eq = strchr(cfg->params[i], '=');
+		char key[256];
+
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - cfg->params[i]), cfg->params[i]);
+		if (cJSON_GetObjectItemCaseSensitive(decl, key) != NULL) {
+			cJSON_DeleteItemFromObjectCaseSensitive(p, key);
+			cJSON_AddStringToObject(p, key, eq + 1);
+		}
+	}
+	return p;
+}
+
+static int deploy_fixture(struct fg_instance *inst, const struct fg_instance_config *cfg,
+			  const char *path, struct fg_err *err)
+{
+	char *text = NULL, name[160];
+	size_t len = 0;
+	cJSON *tpl, *params, *view = NULL;
+	struct stack_request req;
+	bool created;
+	int rc = -1;
+
+	if (read_file(path, &text, &len, err) != 0)
+		return -1;
+	stack_name_of(path, name, sizeof(name));
+	tpl = cfn_parse(text, len, format_of(path), err);
+	free(text);
+	if (tpl == NULL)
+		goto out;
+	params = params_for(cfg, tpl);
+	memset(&req, 0, sizeof(req));
+	req.name = name;
+	req.template = tpl;
+	req.parameters = params;
+	req.now_ms = fg_clock_now_ms(fg_app_clock(inst->app));
+	rc = fg_app_deploy(inst->app, &req, &view, &created, err);
+	cJSON_Delete(params);
+	cJSON_Delete(tpl);
+	cJSON_Delete(view);
+out:
+	if (rc != 0)
+		fg_err_prefix(err, "fixture %.200s (stack %s): ", path, name);
+	return rc;
+}
+
+static int check_params(const struct fg_instance_config *cfg, struct fg_err *err)
+{
+	for (size_t i = 0; i < cfg->nparams; i++) {
+		const char *eq = strchr(cfg->params[i], '=');
+
+		if (eq == NULL || eq == cfg->params[i]) {
+			fg_err_set(err, 400, "InvalidArgument",
+				   "--param %s: use --param KEY=VALUE", cfg->params[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int listen_on(const char *spec, bool tcp, int *fd, int *port, struct fg_err *err)
+{
+	char host[256];
+	int p;
+
+	if (fg_net_parse_addr(spec, host, sizeof(host), &p, err) != 0)
+		return -1;
+	return tcp ? fg_net_listen_tcp(host, p, false, fd, port, err)
+		   : fg_net_bind_udp(host, p, fd, port, err);
+}
+
+static int control_guard(const struct fg_instance_config *cfg, struct fg_err *err)
+{
+	char host[256];
+	int p;
+
+	if (fg_net_parse_addr(cfg->control_addr, host, sizeof(host), &p, err) != 0)
+		return -1;
+	if (!fg_net_is_loopback(host) && (cfg->control_token == NULL || !cfg->control_token[0])) {
+		fg_err_set(err, 400, "InvalidArgument",
+			   "--control %s is not a loopback address: anyone who reaches it could "
+			   "change frontgate's state, so give --control-token TOKEN too",
+			   cfg->control_addr);
+		return -1;
+	}
+	return 0;
+}
+
+int fg_instance_start(const struct fg_instance_config *cfg, struct fg_instance **out,
+		      struct fg_err *err)
+{
+	struct fg_instance *inst = calloc(1, sizeof(*inst));
+	struct fg_app_config ac = {
+		.db_path = cfg->db_path, .account = cfg->account, .region = cfg->region,
+		.trace_limit = cfg->trace_limit, .log_level = cfg->log_level,
+	};
+	int http_fd = -1, cp_fd = -1;
+	struct fg_refuser_fds rf = { -1, -1, -1 };
+	int dns_tcp_port;
+
+	FG_ASSERT(inst != NULL);
+	*out = NULL;
+	if (check_params(cfg, err) != 0 || control_guard(cfg, err) != 0 ||
+	    fg_app_new(&ac, &inst->app, err) != 0)
+		goto fail;
+	if (listen_on(cfg->http_addr, true, &http_fd, &inst->http_port, err) != 0 ||
+	    listen_on(cfg->https_addr, true, &rf.https_tcp, &inst->https_port, err) != 0 ||
+	    listen_on(cfg->dns_addr, false, &rf.dns_udp, &inst->dns_port, err) != 0 ||
+	    listen_on(cfg->control_addr, true, &cp_fd, &inst->control_port, err) != 0)
+		goto fail;
+	/* DNS over TCP on the same port number as UDP */
+	{
+		char host[256], spec[300];
+		int p;
+
+		fg_net_parse_addr(cfg->dns_addr, host, sizeof(host), &p, err);
+		snprintf(spec, sizeof(spec), strchr(host, ':') ? "[%s]:%d" : "%s:%d", host,
+			 inst->dns_port);
+		if (listen_on(spec, true, &rf.dns_tcp, &dns_tcp_port, err) != 0)
+			goto fail;
+	}
+	for (size_t i = 0; i < cfg->nfixtures; i++) {
+		if (deploy_fixture(inst, cfg, cfg->fixtures[i], err) != 0)
+			goto fail;
+	}
+	{
+		struct fg_http_server_cfg hc = {
+			.listen_fd = http_fd, .listener = "http", .threads = 2,
+			.body_limit = DATA_BODY_LIMIT, .handler = fg_front_handle, .arg = inst->app,
+			.log = fg_app_log(inst->app),
+		};
+		struct cp_config cc = { .listen_fd = cp_fd, .token = cfg->control_token,
+					.app = inst->app, .version = FG_VERSION };
+
+		http_fd = -1;
+		if (fg_http_server_start(&hc, &inst->http, err) != 0)
+			goto fail;
+		cp_fd = -1;
+		if (cp_start(&cc, &inst->cp, err) != 0)
+			goto fail;
+	}
+	inst->refuser = fg_refuser_start(&rf, fg_app_log(inst->app));
+	*out = inst;
+	return 0;
+fail:
+	if (http_fd >= 0)
+		close(http_fd);
+	if (cp_fd >= 0)
+		close(cp_fd);
+	if (rf.https_tcp >= 0)
+		close(rf.https_tcp);
+	if (rf.dns_udp >= 0)
+		close(rf.dns_udp);
+	if (rf.dns_tcp >= 0)
+		close(rf.dns_tcp);
+	fg_instance_stop(&inst);
+	return -1;
+}
+
+char *fg_instance_ready_json(const struct fg_instance *inst)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *text;
+
+	cJSON_AddBoolToObject(o, "ready", true);
+	cJSON_AddNumberToObject(o, "http", inst->http_port);
+	cJSON_AddNumberToObject(o, "https", inst->https_port);
+	cJSON_AddNumberToObject(o, "dns", inst->dns_port);
+	cJSON_AddNumberToObject(o, "control", inst->control_port);
+	cJSON_AddNullToObject(o, "ca"); /* the local CA comes with HTTPS */
+	cJSON_AddStringToObject(o, "db", fg_app_db_path(inst->app));
+	text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return text;
+}
+
+void fg_instance_stop(struct fg_instance **ip)
+{
+	struct fg_instance *inst = *ip;
+
+	if (inst == NULL)
+		return;
+	cp_stop(&inst->cp);
+	fg_http_server_stop(&inst->http);
+	fg_refuser_stop(&inst->refuser);
+	fg_app_destroy(&inst->app);
+	free(inst);
+	*ip = NULL;
+}

@@ -1,0 +1,136 @@
+/*
+ * stack: deploying CloudFormation templates as stacks.
+ *
+ * - The resource type registry (stack_registry.c): each emulated type registers validate /
+ *   create / update / delete callbacks. A type nobody registered is accepted, given an
+ *   AWS-shaped deterministic physical id, and listed in the stack's Warnings as not emulated.
+ * - The world (stack_world.c): the immutable set of deployed stacks that the data plane
+ *   reads. A control-plane change builds a new world and the owner swaps it in whole.
+ * - The deployer (stack_deploy.c): template + parameters -> a new stack document and a new
+ *   world, or an error naming the resource and property. It never touches the current world,
+ *   so a failed deployment changes nothing (all-or-nothing by construction).
+ *
+ * A stack document (what the store keeps and GET /state returns):
+ *   {"Name","StackId","Account","Region","Status","CreatedAt","UpdatedAt",
+ *    "Template":{...},"Parameters":{...},"NoEcho":[...],"Outputs":{...},"Exports":{...},
+ *    "Imports":[...],"Warnings":[...],
+ *    "Resources":[{"LogicalId","Type","PhysicalId","Attributes":{},"Properties":{},
+ *                  "Metadata":{},"Emulated":bool}]}
+ */
+#ifndef FG_STACK_H
+#define FG_STACK_H
+
+#include <cjson/cJSON.h>
+
+#include "core/core.h"
+
+/* ------------------------------------------------------------ stack_world.c */
+
+struct stack_world;
+
+/* Takes ownership of stacks (an array of stack documents; NULL = empty). */
+struct stack_world *stack_world_new(cJSON *stacks);
+struct stack_world *stack_world_ref(struct stack_world *w);
+void stack_world_rel(struct stack_world **wp);
+/* Borrowed views, valid while the caller holds a reference. */
+const cJSON *stack_world_stacks(const struct stack_world *w);
+const cJSON *stack_world_find(const struct stack_world *w, const char *name);
+/* A deep copy of the stacks array with the stack name replaced (doc != NULL) or removed. */
+cJSON *stack_world_with(const struct stack_world *w, const char *name, const cJSON *doc);
+/* Which stack exports this name ("" when none); and which stacks import it (new array). */
+const char *stack_world_exporter(const struct stack_world *w, const char *export_name,
+				 const cJSON **value);
+cJSON *stack_world_importers(const struct stack_world *w, const char *export_name);
+
+/* --------------------------------------------------------- stack_registry.c */
+
+/* What a type callback sees about the resource it is asked about. */
+struct stack_rctx {
+	const char *stack_name;
+	const char *account;
+	const char *region;
+	const char *logical_id;
+	const char *type;
+	const cJSON *metadata;           /* the resource's Metadata (may be NULL) */
+	const cJSON *previous;           /* update: the resource's previous document */
+	const struct stack_world *world; /* the stacks as they are before this change */
+	cJSON *warnings;                 /* append strings for things accepted but not emulated */
+	void *svc;                       /* the arg the type was registered with */
+};
+
+struct stack_rtype {
+	const char *type; /* "AWS::ApiGateway::RestApi" */
+	/* AWS validation of the resolved properties. May be NULL. */
+	int (*validate)(struct stack_rctx *ctx, const cJSON *props, struct fg_err *err);
+	/*
+	 * Sets physical_id (up to 255 chars) and adds attributes (for Fn::GetAtt) to attrs.
+	 * A physical id pinned with Metadata.Frontgate.Id is already in physical_id on entry.
+	 */
+	int (*create)(struct stack_rctx *ctx, const cJSON *props, char physical_id[256],
+		      cJSON *attrs, struct fg_err *err);
+	/* May be NULL: then an update is a create that keeps the previous physical id. */
+	int (*update)(struct stack_rctx *ctx, const cJSON *props, char physical_id[256],
+		      cJSON *attrs, struct fg_err *err);
+	/* May be NULL. Refusing (returning -1) stops the whole change. */
+	int (*remove)(struct stack_rctx *ctx, const cJSON *resource, struct fg_err *err);
+};
+
+struct stack_registry;
+
+struct stack_registry *stack_registry_new(void);
+void stack_registry_destroy(struct stack_registry **rp);
+/* The type struct is borrowed (static in its service); svc is passed back in ctx->svc. */
+void stack_registry_add(struct stack_registry *r, const struct stack_rtype *t, void *svc);
+const struct stack_rtype *stack_registry_find(const struct stack_registry *r, const char *type,
+					      void **svc);
+
+/*
+ * The AWS-shaped default physical id CloudFormation gives a resource it names itself:
+ * "{stack}-{logical}-{13 upper-case alphanumerics}", derived deterministically from account,
+ * region, stack and logical id (so fixtures have stable names from run to run).
+ */
+void stack_default_physical_id(const struct stack_rctx *ctx, char out[256]);
+/* Deterministic random-looking id: n chars from alphabet, seeded by the resource identity. */
+void stack_derived_id(const struct stack_rctx *ctx, const char *salt, const char *alphabet,
+		      size_t n, char *out);
+
+/* ----------------------------------------------------------- stack_deploy.c */
+
+struct stack_request {
+	const char *name;
+	const char *account;        /* NULL: keep the existing stack's, else the default */
+	const char *region;
+	const cJSON *template;      /* borrowed, parsed */
+	const cJSON *parameters;    /* borrowed object name -> value; may be NULL */
+	int64_t now_ms;
+};
+
+struct stack_defaults {
+	const char *account;
+	const char *region;
+};
+
+/*
+ * Deploys (creates or updates) one stack against world. On success *doc_out is the new stack
+ * document and *stacks_out the complete new stacks array (both new trees, caller frees);
+ * *created says whether the stack is new. On failure nothing is returned and err names the
+ * resource and property.
+ */
+int stack_deploy(const struct stack_registry *reg, const struct stack_defaults *def,
+		 const struct stack_world *world, const struct stack_request *req,
+		 cJSON **doc_out, cJSON **stacks_out, bool *created, struct fg_err *err);
+
+/*
+ * Deletes a stack: 404 when absent; 409 while another stack imports one of its exports; a
+ * type's remove callback may refuse. On success *stacks_out is the new stacks array.
+ */
+int stack_delete(const struct stack_registry *reg, const struct stack_world *world,
+		 const char *name, cJSON **stacks_out, struct fg_err *err);
+
+/* Stack names: [a-zA-Z][-a-zA-Z0-9]*, at most 128 characters (CloudFormation's rule). */
+bool stack_name_valid(const char *name, struct fg_err *err);
+
+/* The public view of a stack (GET /stacks/{name}): NoEcho values masked, no template. */
+cJSON *stack_public_view(const cJSON *doc);
+
+#endif

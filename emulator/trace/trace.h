@@ -1,0 +1,52 @@
+/*
+ * trace: why a request got the answer it got.
+ *
+ * Every data-plane request carries a trace: the request line, then an ordered list of hops,
+ * each a service name and the decision it took with the reason ("apigw: host -> api
+ * a1b2c3d4e5 stage dev"), then the status. The trace lives in the request's arena while the
+ * request runs; at the end it is serialised and handed to the trace log, whose own thread
+ * writes batches into the store's bounded ring, so the request path never waits on SQLite.
+ */
+#ifndef FG_TRACE_H
+#define FG_TRACE_H
+
+#include <cjson/cJSON.h>
+
+#include "core/core.h"
+#include "store/store.h"
+
+/* ------------------------------------------------------------------ trace.c */
+
+struct fg_trace;
+
+/* All strings are copied into the arena. */
+struct fg_trace *fg_trace_begin(struct fg_arena *a, const char *request_id, int64_t at_ms,
+				const char *client, const char *listener, const char *method,
+				const char *host, const char *url);
+void fg_trace_hop(struct fg_trace *t, const char *service, const char *fmt, ...)
+	FG_PRINTF(3, 4);
+void fg_trace_status(struct fg_trace *t, int status);
+const char *fg_trace_id(const struct fg_trace *t);
+/* The trace as a JSON document: {"id","at","client","listener","method","host","url",
+ * "status","hops":[{"service","decision"}]}. malloc'd text. */
+char *fg_trace_json(const struct fg_trace *t);
+int64_t fg_trace_at(const struct fg_trace *t);
+
+/* --------------------------------------------------------------- tracelog.c */
+
+struct fg_tracelog;
+
+/* Keeps the newest `limit` traces in the store. Starts the writer thread. */
+struct fg_tracelog *fg_tracelog_new(struct fg_store *st, size_t limit, struct fg_log *log);
+/* Stops the writer after writing everything queued. */
+void fg_tracelog_destroy(struct fg_tracelog **tp);
+/* Queues a finished trace (serialised here). Never blocks on the database. */
+void fg_tracelog_push(struct fg_tracelog *tl, const struct fg_trace *t);
+/* Returns once everything queued before the call is in the store (read-your-writes for the
+ * control API). */
+void fg_tracelog_flush(struct fg_tracelog *tl);
+/* Drops everything queued and stored (POST /reset). */
+void fg_tracelog_clear(struct fg_tracelog *tl);
+size_t fg_tracelog_limit(const struct fg_tracelog *tl);
+
+#endif
