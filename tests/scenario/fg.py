@@ -1,0 +1,166 @@
+"""Scenario-test harness: starts the real frontgate binary on port 0 and talks to it.
+
+Frontgate(...) starts one instance (in-memory state unless db= is given), waits for the
+ready line, and exposes the ports. control() calls the control API; http() sends a request
+to the data-plane listener with a chosen Host. Every instance is stopped with SIGTERM in
+stop() (or at the end of a `with` block), and its exit code is checked.
+"""
+import http.client
+import json
+import os
+import signal
+import subprocess
+import tempfile
+
+BIN = os.environ.get("FRONTGATE_BIN") or os.path.join(
+    os.path.dirname(__file__), "..", "..", "build", "frontgate")
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+FIXTURES = os.path.join(ROOT, "fixtures")
+
+
+class StartError(Exception):
+    def __init__(self, code, stderr):
+        super().__init__(f"frontgate exited {code}: {stderr}")
+        self.code = code
+        self.stderr = stderr
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers  # list of (name, value) as sent
+        self.body = body
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def request(port, method, path, body=None, headers=None, host="127.0.0.1"):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    hdrs = dict(headers or {})
+    if isinstance(body, (dict, list)):
+        body = json.dumps(body).encode()
+        hdrs.setdefault("Content-Type", "application/json")
+    elif isinstance(body, str):
+        body = body.encode()
+    conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+    if "Host" not in hdrs:
+        conn.putheader("Host", host)
+    for k, v in hdrs.items():
+        conn.putheader(k, v)
+    if body is not None:
+        conn.putheader("Content-Length", str(len(body)))
+    conn.endheaders(body)
+    r = conn.getresponse()
+    out = Response(r.status, r.getheaders(), r.read())
+    conn.close()
+    return out
+
+
+class Frontgate:
+    def __init__(self, *args, db=":memory:", fixtures=(), params=None, check=True):
+        self.tmp = tempfile.mkdtemp(prefix="fg-test-")
+        self.ready_file = os.path.join(self.tmp, "ready.json")
+        argv = [BIN, "--db", db, "--http", "127.0.0.1:0", "--https", "127.0.0.1:0",
+                "--dns", "127.0.0.1:0", "--control", "127.0.0.1:0",
+                "--ready-file", self.ready_file]
+        for f in fixtures:
+            argv += ["--fixture", f]
+        for k, v in (params or {}).items():
+            argv += ["--param", f"{k}={v}"]
+        argv += list(args)
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     cwd=self.tmp)
+        line = self.proc.stdout.readline()
+        if not line:
+            err = self.proc.stderr.read().decode()
+            code = self.proc.wait()
+            if check:
+                raise StartError(code, err)
+            self.ready = None
+            self.exit_code, self.stderr = code, err
+            return
+        self.ready = json.loads(line)
+        self.http_port = self.ready["http"]
+        self.control_port = self.ready["control"]
+        self.dns_port = self.ready["dns"]
+        self.https_port = self.ready["https"]
+
+    def control(self, method, path, body=None, headers=None):
+        return request(self.control_port, method, path, body, headers)
+
+    def http(self, method, path, host, body=None, headers=None):
+        return request(self.http_port, method, path, body, headers, host=host)
+
+    def deploy(self, name, template, params=None, expect=(200, 201)):
+        body = {"Template": template, "Parameters": params or {}}
+        r = self.control("PUT", f"/stacks/{name}", body)
+        if expect and r.status not in expect:
+            raise AssertionError(f"deploy {name}: {r.status} {r.body!r}")
+        return r
+
+    def stop(self):
+        if self.ready is None or self.proc.poll() is not None:
+            return self.proc.returncode
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            code = self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise AssertionError("frontgate did not stop within 20 s of SIGTERM")
+        self.stderr = self.proc.stderr.read().decode()
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+        if code != 0:
+            raise AssertionError(f"frontgate exited {code} on SIGTERM: {self.stderr}")
+        return code
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+# ------------------------------------------------------------------ helpers for tests
+# (added for the lifecycle/state/crash tests; nothing above depends on them)
+
+PORTS0 = ["--http", "127.0.0.1:0", "--https", "127.0.0.1:0", "--dns", "127.0.0.1:0",
+          "--control", "127.0.0.1:0"]
+
+
+def start_raw(args, cwd=None):
+    """Starts the binary with exactly `args` (nothing added) and reads its first stdout line.
+    Returns (proc, line) where line is the raw bytes of the ready line (b"" if it exited)."""
+    proc = subprocess.Popen([BIN] + list(args), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=cwd)
+    return proc, proc.stdout.readline()
+
+
+def stop_raw(proc, sig=signal.SIGTERM, timeout=20):
+    """Sends sig (if still running), waits, closes the pipes. Returns (exit code, stderr)."""
+    if proc.poll() is None:
+        proc.send_signal(sig)
+    try:
+        code = proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        raise AssertionError(f"frontgate did not exit within {timeout} s of signal {sig}")
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stdout.close()
+    proc.stderr.close()
+    return code, err
+
+
+def run_to_exit(args, cwd=None, timeout=20):
+    """Runs the binary to completion (for start-up failures, --help). Returns CompletedProcess
+    with text stdout/stderr."""
+    return subprocess.run([BIN] + list(args), capture_output=True, text=True, cwd=cwd,
+                          timeout=timeout)
