@@ -73,6 +73,7 @@ struct cfn_stack {
 	cJSON *warnings;     /* array of strings: things accepted but not emulated */
 	char **order;        /* logical ids whose Condition holds, in dependency order */
 	size_t norder;
+	struct cfn_priv *priv; /* cfn_eval.c's indexes; not for callers */
 };
 
 /*
