@@ -197,6 +197,12 @@ static cJSON *unwrap(struct call *c, cJSON *body, cJSON *params, const char **ac
 			return NULL;
 		}
 	}
+	it = cJSON_GetObjectItemCaseSensitive(body, "Parameters");
+	if (it != NULL && !cJSON_IsObject(it)) {
+		fg_err_set(&c->err, 400, "ValidationError", "Parameters must be an object");
+		fg_err_at(&c->err, NULL, "Parameters");
+		return NULL;
+	}
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(body, "Parameters")) {
 		if (!cJSON_IsString(it) && !cJSON_IsNumber(it) && !cJSON_IsBool(it) &&
 		    !cJSON_IsArray(it)) {
@@ -208,11 +214,6 @@ static cJSON *unwrap(struct call *c, cJSON *body, cJSON *params, const char **ac
 		}
 		cJSON_DeleteItemFromObjectCaseSensitive(params, it->string);
 		cJSON_AddItemToObject(params, it->string, cJSON_Duplicate(it, true));
-	}
-	it = cJSON_GetObjectItemCaseSensitive(body, "Parameters");
-	if (it != NULL && !cJSON_IsObject(it)) {
-		fg_err_set(&c->err, 400, "ValidationError", "Parameters must be an object");
-		return NULL;
 	}
 	for (int i = 0; i < 2; i++) {
 		const char *key = i ? "Region" : "Account";

@@ -296,6 +296,17 @@ static cJSON *parse_json(const char *text, size_t len, struct fg_err *err)
 	root = cJSON_ParseWithLengthOpts(copy, len, &end, 0);
 	pos = end != NULL ? (size_t)(end - copy) : 0;
 	free(copy);
+	if (root == NULL && pos > 0 && pos <= len && text[pos - 1] != '"' &&
+	    (unsigned char)text[pos - 1] > ' ') {
+		/* cJSON reports a bad object key one past its first character: step back when
+		 * that character stands where a key should start (after '{' or ','). */
+		size_t k = pos - 1;
+
+		while (k > 0 && (unsigned char)text[k - 1] <= ' ')
+			k--;
+		if (k > 0 && (text[k - 1] == '{' || text[k - 1] == ','))
+			pos--;
+	}
 	if (root == NULL) {
 		json_error_at(err, text, len, pos);
 		return NULL;

@@ -19,6 +19,8 @@ struct fg_app {
 	pthread_mutex_t change_mu;  /* serialises control-plane changes */
 	pthread_mutex_t world_mu;   /* guards the world pointer only */
 	struct stack_world *world;
+	const struct fg_service *svc[STACK_WORLD_SLOTS];
+	size_t nsvc;
 };
 
 int fg_app_new(const struct fg_app_config *cfg, struct fg_app **out, struct fg_err *err)
@@ -85,16 +87,69 @@ struct stack_world *fg_app_world(struct fg_app *app)
 	return w;
 }
 
-/* Swaps in a new world built from stacks (ownership taken). */
-static void publish(struct fg_app *app, cJSON *stacks)
+/* A world for stacks (ownership taken) with every service's view compiled; NULL with err
+ * set when a service refuses it. */
+static struct stack_world *build_world(struct fg_app *app, cJSON *stacks, struct fg_err *err)
 {
-	struct stack_world *next = stack_world_new(stacks), *old;
+	struct stack_world *w = stack_world_new(stacks);
+
+	for (size_t i = 0; i < app->nsvc; i++) {
+		void *view = app->svc[i]->compile(app->svc[i]->self, w, err);
+
+		if (view == NULL) {
+			if (!fg_err_isset(err))
+				fg_err_set(err, 500, "InternalError", "%s: cannot compile its view",
+					   app->svc[i]->name);
+			stack_world_rel(&w);
+			return NULL;
+		}
+		stack_world_set_slot(w, (unsigned)i, view, app->svc[i]->release);
+	}
+	return w;
+}
+
+/* Swaps in the next world. */
+static void publish(struct fg_app *app, struct stack_world *next)
+{
+	struct stack_world *old;
 
 	pthread_mutex_lock(&app->world_mu);
 	old = app->world;
 	app->world = next;
 	pthread_mutex_unlock(&app->world_mu);
 	stack_world_rel(&old);
+}
+
+int fg_app_add_service(struct fg_app *app, const struct fg_service *svc, struct fg_err *err)
+{
+	struct stack_world *cur, *next;
+	int rc = 0;
+
+	FG_ASSERT(app->nsvc < STACK_WORLD_SLOTS);
+	pthread_mutex_lock(&app->change_mu);
+	app->svc[app->nsvc++] = svc;
+	cur = fg_app_world(app);
+	next = build_world(app, cJSON_Duplicate(stack_world_stacks(cur), true), err);
+	if (next == NULL) {
+		fg_err_prefix(err, "the stored state does not load (%s): ", svc->name);
+		app->nsvc--;
+		rc = -1;
+	} else {
+		publish(app, next);
+	}
+	stack_world_rel(&cur);
+	pthread_mutex_unlock(&app->change_mu);
+	return rc;
+}
+
+size_t fg_app_nservices(const struct fg_app *app)
+{
+	return app->nsvc;
+}
+
+const struct fg_service *fg_app_service(const struct fg_app *app, size_t i)
+{
+	return app->svc[i];
 }
 
 int fg_app_deploy(struct fg_app *app, const struct stack_request *req, cJSON **view,
@@ -106,7 +161,14 @@ int fg_app_deploy(struct fg_app *app, const struct stack_request *req, cJSON **v
 
 	pthread_mutex_lock(&app->change_mu);
 	w = fg_app_world(app);
+	struct stack_world *next = NULL;
+
 	rc = stack_deploy(app->registry, &app->defaults, w, req, &doc, &stacks, created, err);
+	if (rc == 0) {
+		next = build_world(app, stacks, err);
+		stacks = NULL;
+		rc = next == NULL ? -1 : 0;
+	}
 	if (rc == 0) {
 		up = cJSON_CreateArray();
 		cJSON_AddItemReferenceToArray(up, doc);
@@ -114,10 +176,11 @@ int fg_app_deploy(struct fg_app *app, const struct stack_request *req, cJSON **v
 		cJSON_Delete(up);
 	}
 	if (rc == 0) {
-		publish(app, stacks);
-		stacks = NULL;
+		publish(app, next);
+		next = NULL;
 		*view = stack_public_view(doc);
 	}
+	stack_world_rel(&next);
 	cJSON_Delete(stacks);
 	cJSON_Delete(doc);
 	stack_world_rel(&w);
@@ -133,7 +196,14 @@ int fg_app_delete(struct fg_app *app, const char *name, struct fg_err *err)
 
 	pthread_mutex_lock(&app->change_mu);
 	w = fg_app_world(app);
+	struct stack_world *next = NULL;
+
 	rc = stack_delete(app->registry, w, name, &stacks, err);
+	if (rc == 0) {
+		next = build_world(app, stacks, err);
+		stacks = NULL;
+		rc = next == NULL ? -1 : 0;
+	}
 	if (rc == 0) {
 		del = cJSON_CreateArray();
 		cJSON_AddItemToArray(del, cJSON_CreateString(name));
@@ -141,9 +211,10 @@ int fg_app_delete(struct fg_app *app, const char *name, struct fg_err *err)
 		cJSON_Delete(del);
 	}
 	if (rc == 0) {
-		publish(app, stacks);
-		stacks = NULL;
+		publish(app, next);
+		next = NULL;
 	}
+	stack_world_rel(&next);
 	cJSON_Delete(stacks);
 	stack_world_rel(&w);
 	pthread_mutex_unlock(&app->change_mu);
@@ -235,9 +306,15 @@ int fg_app_state_put(struct fg_app *app, const cJSON *state, struct fg_err *err)
 	if (rc != 0)
 		return -1;
 	pthread_mutex_lock(&app->change_mu);
-	rc = fg_store_stacks_commit(app->store, stacks, NULL, true, err);
-	if (rc == 0)
-		publish(app, cJSON_Duplicate(stacks, true));
+	{
+		struct stack_world *next = build_world(app, cJSON_Duplicate(stacks, true), err);
+
+		rc = next == NULL ? -1 : fg_store_stacks_commit(app->store, stacks, NULL, true, err);
+		if (rc == 0)
+			publish(app, next);
+		else
+			stack_world_rel(&next);
+	}
 	pthread_mutex_unlock(&app->change_mu);
 	return rc;
 }
@@ -247,9 +324,13 @@ int fg_app_reset(struct fg_app *app, struct fg_err *err)
 	int rc;
 
 	pthread_mutex_lock(&app->change_mu);
-	rc = fg_store_stacks_commit(app->store, NULL, NULL, true, err);
+	struct stack_world *next = build_world(app, NULL, err);
+
+	rc = next == NULL ? -1 : fg_store_stacks_commit(app->store, NULL, NULL, true, err);
+	if (rc != 0)
+		stack_world_rel(&next);
 	if (rc == 0) {
-		publish(app, NULL);
+		publish(app, next);
 		fg_tracelog_clear(app->tracelog);
 		fg_clock_set_real(&app->clock);
 	}

@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/core.h"
+#include "main/service.h"
 #include "stack/stack.h"
 #include "store/store.h"
 #include "trace/trace.h"
@@ -39,7 +40,16 @@ struct fg_store *fg_app_store(struct fg_app *app);
 struct stack_registry *fg_app_registry(struct fg_app *app);
 const char *fg_app_db_path(const struct fg_app *app);
 
-/* The current world, referenced: release with stack_world_rel. */
+/*
+ * Adds a service (borrowed; it outlives the app) and rebuilds the current world's views so
+ * the service has one. Services are added at start-up, before any request is served.
+ */
+int fg_app_add_service(struct fg_app *app, const struct fg_service *svc, struct fg_err *err);
+size_t fg_app_nservices(const struct fg_app *app);
+const struct fg_service *fg_app_service(const struct fg_app *app, size_t i);
+
+/* The current world, referenced: release with stack_world_rel. Service i's view of it is
+ * stack_world_slot(w, i). */
 struct stack_world *fg_app_world(struct fg_app *app);
 
 /*

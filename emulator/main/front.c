@@ -32,7 +32,24 @@ void fg_front_handle(void *arg, struct fg_http_req *req, struct fg_http_resp *re
 	snprintf(url, sizeof(url), "%s%s%s", req->path, req->query[0] ? "?" : "", req->query);
 	t = fg_trace_begin(req->arena, rid, fg_clock_now_ms(fg_app_clock(app)), req->client,
 			   req->listener, req->method, req->host, url);
-	no_owner(t, req, resp, rid);
+	{
+		struct stack_world *w = fg_app_world(app);
+		bool served = false;
+
+		for (size_t i = 0; i < fg_app_nservices(app) && !served; i++) {
+			const struct fg_service *svc = fg_app_service(app, i);
+			const void *view = stack_world_slot(w, (unsigned)i);
+
+			if (svc->claim(svc->self, view, req)) {
+				fg_trace_hop(t, "front", "host '%s' -> %s", req->host, svc->name);
+				svc->serve(svc->self, view, req, resp, t);
+				served = true;
+			}
+		}
+		stack_world_rel(&w);
+		if (!served)
+			no_owner(t, req, resp, rid);
+	}
 	fg_trace_status(t, resp->status);
 	fg_tracelog_push(fg_app_tracelog(app), t);
 }

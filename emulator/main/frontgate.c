@@ -109,7 +109,7 @@ static int write_ready_file(const char *path, const char *line)
 	return rc;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv, const char **fixtures, const char **params)
 {
 	struct fg_instance_config cfg = {
 		.db_path = "./.frontgate/state.db",
@@ -118,8 +118,6 @@ int main(int argc, char **argv)
 		.region = "us-east-1", .account = "123456789012",
 		.trace_limit = 10000, .log_level = FG_LOG_WARN,
 	};
-	const char **fixtures = calloc((size_t)argc, sizeof(char *));
-	const char **params = calloc((size_t)argc, sizeof(char *));
 	const char *ready_file = NULL;
 	struct fg_instance *inst = NULL;
 	struct fg_err err;
@@ -180,8 +178,6 @@ int main(int argc, char **argv)
 
 		fprintf(stderr, "frontgate: %s\n%s\n", err.message, json);
 		free(json);
-		free(fixtures);
-		free(params);
 		return 2;
 	}
 	line = fg_instance_ready_json(inst);
@@ -196,7 +192,16 @@ int main(int argc, char **argv)
 	while (sigwait(&sigs, &sig) != 0)
 		;
 	fg_instance_stop(&inst);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char **fixtures = calloc((size_t)argc, sizeof(char *));
+	const char **params = calloc((size_t)argc, sizeof(char *));
+	int rc = run(argc, argv, fixtures, params);
+
 	free(fixtures);
 	free(params);
-	return 0;
+	return rc;
 }

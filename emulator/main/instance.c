@@ -156,6 +156,36 @@ static int listen_on(const char *spec, bool tcp, int *fd, int *port, struct fg_e
 		   : fg_net_bind_udp(host, p, fd, port, err);
 }
 
+/*
+ * DNS listens on one port number for TCP and UDP. TCP is bound first (its port space is the
+ * busier one); with port 0 the UDP twin may be taken, so try again with a fresh port.
+ */
+static int listen_dns(const char *spec, int *udp_fd, int *tcp_fd, int *port,
+		      struct fg_err *err)
+{
+	char host[256];
+	int want, p, up;
+
+	if (fg_net_parse_addr(spec, host, sizeof(host), &want, err) != 0)
+		return -1;
+	for (int attempt = 0; attempt < 64; attempt++) {
+		if (fg_net_listen_tcp(host, want, false, tcp_fd, &p, err) != 0)
+			return -1;
+		if (fg_net_bind_udp(host, p, udp_fd, &up, err) == 0) {
+			*port = p;
+			return 0;
+		}
+		close(*tcp_fd);
+		*tcp_fd = -1;
+		if (want != 0)
+			return -1;
+		fg_err_clear(err);
+	}
+	fg_err_set(err, 500, "ListenError",
+		   "cannot find a port free for both TCP and UDP on %s for DNS", host);
+	return -1;
+}
+
 static int control_guard(const struct fg_instance_config *cfg, struct fg_err *err)
 {
 	char host[256];
@@ -183,7 +213,6 @@ int fg_instance_start(const struct fg_instance_config *cfg, struct fg_instance *
 	};
 	int http_fd = -1, cp_fd = -1;
 	struct fg_refuser_fds rf = { -1, -1, -1 };
-	int dns_tcp_port;
 
 	FG_ASSERT(inst != NULL);
 	*out = NULL;
@@ -192,20 +221,9 @@ int fg_instance_start(const struct fg_instance_config *cfg, struct fg_instance *
 		goto fail;
 	if (listen_on(cfg->http_addr, true, &http_fd, &inst->http_port, err) != 0 ||
 	    listen_on(cfg->https_addr, true, &rf.https_tcp, &inst->https_port, err) != 0 ||
-	    listen_on(cfg->dns_addr, false, &rf.dns_udp, &inst->dns_port, err) != 0 ||
+	    listen_dns(cfg->dns_addr, &rf.dns_udp, &rf.dns_tcp, &inst->dns_port, err) != 0 ||
 	    listen_on(cfg->control_addr, true, &cp_fd, &inst->control_port, err) != 0)
 		goto fail;
-	/* DNS over TCP on the same port number as UDP */
-	{
-		char host[256], spec[300];
-		int p;
-
-		fg_net_parse_addr(cfg->dns_addr, host, sizeof(host), &p, err);
-		snprintf(spec, sizeof(spec), strchr(host, ':') ? "[%s]:%d" : "%s:%d", host,
-			 inst->dns_port);
-		if (listen_on(spec, true, &rf.dns_tcp, &dns_tcp_port, err) != 0)
-			goto fail;
-	}
 	for (size_t i = 0; i < cfg->nfixtures; i++) {
 		if (deploy_fixture(inst, cfg, cfg->fixtures[i], err) != 0)
 			goto fail;

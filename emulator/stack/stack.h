@@ -42,6 +42,15 @@ const char *stack_world_exporter(const struct stack_world *w, const char *export
 				 const cJSON **value);
 cJSON *stack_world_importers(const struct stack_world *w, const char *export_name);
 
+/*
+ * Compiled views of a world (a service's route tables, zone tables, ...), attached in slots
+ * before the world is published and freed with it. A slot is set once, by its owner.
+ */
+#define STACK_WORLD_SLOTS 8
+typedef void (*stack_slot_free_f)(void *p);
+void stack_world_set_slot(struct stack_world *w, unsigned slot, void *p, stack_slot_free_f f);
+void *stack_world_slot(const struct stack_world *w, unsigned slot);
+
 /* --------------------------------------------------------- stack_registry.c */
 
 /* What a type callback sees about the resource it is asked about. */

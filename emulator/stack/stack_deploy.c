@@ -237,16 +237,18 @@ static int deploy_one(struct deploy *d, const char *id, cJSON *resources, struct
 	rctx_init(d, &c, id, type, metadata, svc);
 	c.previous = prev;
 	attrs = cJSON_CreateObject();
+	/* pinned id, then (for types frontgate names itself) the name property, then the id the
+	 * resource already has, then CloudFormation's generated name */
 	if (pinned_id(metadata) != NULL)
 		snprintf(phys, sizeof(phys), "%s", pinned_id(metadata));
+	else if (t == NULL && own_name(type, props) != NULL)
+		snprintf(phys, sizeof(phys), "%s", own_name(type, props));
 	else if (prev != NULL)
 		snprintf(phys, sizeof(phys), "%s",
 			 cJSON_GetObjectItemCaseSensitive(prev, "PhysicalId")->valuestring);
 	if (t == NULL) {
 		char w[512];
 
-		if (phys[0] == '\0' && own_name(type, props) != NULL)
-			snprintf(phys, sizeof(phys), "%s", own_name(type, props));
 		if (phys[0] == '\0')
 			stack_default_physical_id(&c, phys);
 		snprintf(w, sizeof(w), "Resources.%s: %s is not emulated (accepted and stored; "

@@ -12,6 +12,8 @@
 struct stack_world {
 	atomic_int refs;
 	cJSON *stacks;
+	void *slot[STACK_WORLD_SLOTS];
+	stack_slot_free_f slot_free[STACK_WORLD_SLOTS];
 };
 
 struct stack_world *stack_world_new(cJSON *stacks)
@@ -21,6 +23,8 @@ struct stack_world *stack_world_new(cJSON *stacks)
 	FG_ASSERT(w != NULL);
 	atomic_init(&w->refs, 1);
 	w->stacks = stacks != NULL ? stacks : cJSON_CreateArray();
+	memset(w->slot, 0, sizeof(w->slot));
+	memset(w->slot_free, 0, sizeof(w->slot_free));
 	return w;
 }
 
@@ -37,6 +41,9 @@ void stack_world_rel(struct stack_world **wp)
 	*wp = NULL;
 	if (w == NULL || atomic_fetch_sub(&w->refs, 1) != 1)
 		return;
+	for (unsigned i = 0; i < STACK_WORLD_SLOTS; i++)
+		if (w->slot[i] != NULL && w->slot_free[i] != NULL)
+			w->slot_free[i](w->slot[i]);
 	cJSON_Delete(w->stacks);
 	free(w);
 }
@@ -114,4 +121,17 @@ cJSON *stack_world_importers(const struct stack_world *w, const char *export_nam
 		}
 	}
 	return out;
+}
+
+void stack_world_set_slot(struct stack_world *w, unsigned slot, void *p, stack_slot_free_f f)
+{
+	FG_ASSERT(slot < STACK_WORLD_SLOTS && w->slot[slot] == NULL);
+	w->slot[slot] = p;
+	w->slot_free[slot] = f;
+}
+
+void *stack_world_slot(const struct stack_world *w, unsigned slot)
+{
+	FG_ASSERT(slot < STACK_WORLD_SLOTS);
+	return w->slot[slot];
 }

@@ -8,6 +8,7 @@ stop() (or at the end of a `with` block), and its exit code is checked.
 import http.client
 import json
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -85,6 +86,7 @@ class Frontgate:
                 raise StartError(code, err)
             self.ready = None
             self.exit_code, self.stderr = code, err
+            shutil.rmtree(self.tmp, ignore_errors=True)
             return
         self.ready = json.loads(line)
         self.http_port = self.ready["http"]
@@ -107,6 +109,7 @@ class Frontgate:
 
     def stop(self):
         if self.ready is None or self.proc.poll() is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
             return self.proc.returncode
         self.proc.send_signal(signal.SIGTERM)
         try:
@@ -117,6 +120,7 @@ class Frontgate:
         self.stderr = self.proc.stderr.read().decode()
         self.proc.stdout.close()
         self.proc.stderr.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
         if code != 0:
             raise AssertionError(f"frontgate exited {code} on SIGTERM: {self.stderr}")
         return code
@@ -164,3 +168,24 @@ def run_to_exit(args, cwd=None, timeout=20):
     with text stdout/stderr."""
     return subprocess.run([BIN] + list(args), capture_output=True, text=True, cwd=cwd,
                           timeout=timeout)
+
+
+def wait_for(cond, timeout=10.0, step=0.002):
+    """Polls cond() until it is true (an event, not the passing of time); False on timeout."""
+    import time
+    deadline = time.monotonic() + timeout
+    while True:
+        if cond():
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(step)
+
+
+def start_ready(args, cwd=None):
+    """start_raw that expects the ready line: raises StartError (with stderr) otherwise."""
+    proc, line = start_raw(args, cwd)
+    if not line:
+        code, err = stop_raw(proc)
+        raise StartError(code, err)
+    return proc, line

@@ -103,8 +103,13 @@ static void test_basic(struct stack_registry *r)
 	ok(strncmp(cJSON_GetObjectItem(role, "PhysicalId")->valuestring, "one-Role-", 9) == 0 &&
 	   strlen(cJSON_GetObjectItem(role, "PhysicalId")->valuestring) == 9 + 13,
 	   "default physical id is {stack}-{logical}-{13 chars}");
-	ok(strstr(cJSON_PrintUnformatted(cJSON_GetObjectItem(doc, "Warnings")),
-		  "AWS::IAM::Role is not emulated") != NULL, "the warning names the type");
+	{
+		char *warnings = cJSON_PrintUnformatted(cJSON_GetObjectItem(doc, "Warnings"));
+
+		ok(strstr(warnings, "AWS::IAM::Role is not emulated") != NULL,
+		   "the warning names the type");
+		free(warnings);
+	}
 	ok(strncmp(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "Outputs"), "RoleArn")->valuestring,
 		   "arn:aws:iam::123456789012:role/one-Role-", 40) == 0,
 	   "Arn of a not-emulated IAM role is AWS-shaped");

@@ -1,0 +1,34 @@
+/*
+ * service: how an emulated service (API Gateway, CloudFront, ...) plugs into an instance.
+ *
+ * Control plane: its resource types go into the stack registry (stack_registry_add). Each
+ * time the set of stacks changes, compile() builds the service's immutable data-plane view
+ * of the new world (route trees, behaviour lists, zone tables) before anything is committed;
+ * an error there refuses the change like a validation error. The view is attached to the
+ * world and freed with it.
+ *
+ * Data plane: the front router offers each request to the services in registration order;
+ * the first whose claim() says yes serves it with the view of the world the request started
+ * on. Services never include each other: anything one needs from another comes through
+ * interfaces wired in instance.c.
+ */
+#ifndef FG_SERVICE_H
+#define FG_SERVICE_H
+
+#include "http/http.h"
+#include "stack/stack.h"
+#include "trace/trace.h"
+
+struct fg_service {
+	const char *name;
+	void *self;
+	/* The service's view of world w; NULL with err set refuses the change. */
+	void *(*compile)(void *self, const struct stack_world *w, struct fg_err *err);
+	void (*release)(void *view);
+	/* True when the request's Host (and later SNI) belongs to this service. */
+	bool (*claim)(void *self, const void *view, const struct fg_http_req *req);
+	void (*serve)(void *self, const void *view, struct fg_http_req *req,
+		      struct fg_http_resp *resp, struct fg_trace *t);
+};
+
+#endif
