@@ -558,6 +558,14 @@ bool stack_name_valid(const char *name, struct fg_err *err)
 		good = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		       c == '-';
 	}
+	if (n > 128) {
+		fg_err_set(err, 400, "ValidationError",
+			   "1 validation error detected: Value '%.128s...' at 'stackName' failed to "
+			   "satisfy constraint: Member must have length less than or equal to 128",
+			   name);
+		fg_err_at(err, NULL, "stackName");
+		return false;
+	}
 	if (!good) {
 		fg_err_set(err, 400, "ValidationError",
 			   "1 validation error detected: Value '%.128s' at 'stackName' failed to "

@@ -230,6 +230,17 @@ static void test_names(void)
 	ok(!stack_name_valid("1stack", &e) && strstr(e.message, "[a-zA-Z][-a-zA-Z0-9]*"),
 	   "a name must start with a letter");
 	ok(!stack_name_valid("a_b", &e), "underscore is not allowed");
+	{
+		char longname[200];
+
+		memset(longname, 'a', 129);
+		longname[129] = '\0';
+		ok(!stack_name_valid(longname, &e) &&
+		   strstr(e.message, "Member must have length less than or equal to 128") != NULL,
+		   "129 characters: the length message");
+		longname[128] = '\0';
+		ok(stack_name_valid(longname, &e), "128 characters are fine");
+	}
 }
 
 int main(void)
