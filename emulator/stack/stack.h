@@ -15,7 +15,7 @@
  *    "Template":{...},"Parameters":{...},"NoEcho":[...],"Outputs":{...},"Exports":{...},
  *    "Imports":[...],"Warnings":[...],
  *    "Resources":[{"LogicalId","Type","PhysicalId","Attributes":{},"Properties":{},
- *                  "Metadata":{},"Emulated":bool}]}
+ *                  "Metadata":{},"State":{},"Emulated":bool}]}
  */
 #ifndef FG_STACK_H
 #define FG_STACK_H
@@ -63,23 +63,36 @@ struct stack_rctx {
 	const cJSON *metadata;           /* the resource's Metadata (may be NULL) */
 	const cJSON *previous;           /* update: the resource's previous document */
 	const struct stack_world *world; /* the stacks as they are before this change */
+	const cJSON *deployed;           /* this stack's resources deployed so far in this change
+					  * (array of resource documents, dependency order) */
 	cJSON *warnings;                 /* append strings for things accepted but not emulated */
 	void *svc;                       /* the arg the type was registered with */
 };
+
+/*
+ * The resource of this type with this physical id: first among this stack's resources
+ * deployed so far, then in the other stacks of the world. NULL when there is none.
+ */
+const cJSON *stack_rctx_find(const struct stack_rctx *ctx, const char *type,
+			     const char *physical_id);
 
 struct stack_rtype {
 	const char *type; /* "AWS::ApiGateway::RestApi" */
 	/* AWS validation of the resolved properties. May be NULL. */
 	int (*validate)(struct stack_rctx *ctx, const cJSON *props, struct fg_err *err);
 	/*
-	 * Sets physical_id (up to 255 chars) and adds attributes (for Fn::GetAtt) to attrs.
-	 * A physical id pinned with Metadata.Frontgate.Id is already in physical_id on entry.
+	 * Sets physical_id (up to 255 chars), adds attributes (for Fn::GetAtt) to attrs, and may
+	 * add to state whatever the service keeps with the resource for itself (for example the
+	 * snapshot a Deployment takes of its API): stored as the resource's "State", never shown
+	 * by GET /stacks and not reachable with Fn::GetAtt. A physical id pinned with
+	 * Metadata.Frontgate.Id is already in physical_id on entry.
 	 */
 	int (*create)(struct stack_rctx *ctx, const cJSON *props, char physical_id[256],
-		      cJSON *attrs, struct fg_err *err);
-	/* May be NULL: then an update is a create that keeps the previous physical id. */
+		      cJSON *attrs, cJSON *state, struct fg_err *err);
+	/* May be NULL: then an update is a create that keeps the previous physical id.
+	 * ctx->previous is the resource's previous document (with its State). */
 	int (*update)(struct stack_rctx *ctx, const cJSON *props, char physical_id[256],
-		      cJSON *attrs, struct fg_err *err);
+		      cJSON *attrs, cJSON *state, struct fg_err *err);
 	/* May be NULL. Refusing (returning -1) stops the whole change. */
 	int (*remove)(struct stack_rctx *ctx, const cJSON *resource, struct fg_err *err);
 };

@@ -23,6 +23,7 @@ struct deploy {
 	const cJSON *prev;       /* the stack's previous document, NULL on create */
 	const char *account, *region;
 	cJSON *by_id;            /* logical id -> resource document (in the new stack) */
+	const cJSON *resources;  /* the new stack's resources deployed so far */
 	cJSON *warnings;
 	cJSON *imports;
 	struct cfn_stack cs;
@@ -185,6 +186,7 @@ static void rctx_init(struct deploy *d, struct stack_rctx *c, const char *id, co
 		      const cJSON *metadata, void *svc)
 {
 	memset(c, 0, sizeof(*c));
+	c->deployed = d->resources;
 	c->stack_name = d->req->name;
 	c->account = d->account;
 	c->region = d->region;
@@ -216,7 +218,7 @@ static int deploy_one(struct deploy *d, const char *id, cJSON *resources, struct
 	struct stack_rctx c;
 	void *svc = NULL;
 	char path[300], phys[256] = "";
-	cJSON *props, *attrs, *res;
+	cJSON *props, *attrs, *state, *res;
 	int rc;
 
 	snprintf(path, sizeof(path), "Resources.%s.Properties", id);
@@ -237,6 +239,7 @@ static int deploy_one(struct deploy *d, const char *id, cJSON *resources, struct
 	rctx_init(d, &c, id, type, metadata, svc);
 	c.previous = prev;
 	attrs = cJSON_CreateObject();
+	state = cJSON_CreateObject();
 	/* pinned id, then (for types frontgate names itself) the name property, then the id the
 	 * resource already has, then CloudFormation's generated name */
 	if (pinned_id(metadata) != NULL)
@@ -258,9 +261,9 @@ static int deploy_one(struct deploy *d, const char *id, cJSON *resources, struct
 	} else {
 		rc = t->validate ? t->validate(&c, props, err) : 0;
 		if (rc == 0 && prev != NULL && t->update != NULL)
-			rc = t->update(&c, props, phys, attrs, err);
+			rc = t->update(&c, props, phys, attrs, state, err);
 		else if (rc == 0)
-			rc = t->create(&c, props, phys, attrs, err);
+			rc = t->create(&c, props, phys, attrs, state, err);
 	}
 	if (rc != 0) {
 		if (err->resource[0] == '\0')
@@ -269,6 +272,7 @@ static int deploy_one(struct deploy *d, const char *id, cJSON *resources, struct
 			fg_err_at(err, NULL, path);
 		cJSON_Delete(props);
 		cJSON_Delete(attrs);
+		cJSON_Delete(state);
 		return -1;
 	}
 	res = cJSON_CreateObject();
@@ -279,10 +283,39 @@ static int deploy_one(struct deploy *d, const char *id, cJSON *resources, struct
 	cJSON_AddItemToObject(res, "Properties", props);
 	if (metadata != NULL)
 		cJSON_AddItemToObject(res, "Metadata", cJSON_Duplicate(metadata, true));
+	if (cJSON_GetArraySize(state) > 0)
+		cJSON_AddItemToObject(res, "State", state);
+	else
+		cJSON_Delete(state);
 	cJSON_AddBoolToObject(res, "Emulated", t != NULL);
 	cJSON_AddItemReferenceToObject(d->by_id, id, res);
 	cJSON_AddItemToArray(resources, res);
 	return 0;
+}
+
+const cJSON *stack_rctx_find(const struct stack_rctx *ctx, const char *type,
+			     const char *physical_id)
+{
+	const cJSON *r, *doc;
+
+	cJSON_ArrayForEach(r, ctx->deployed) {
+		if (strcmp(cJSON_GetObjectItemCaseSensitive(r, "Type")->valuestring, type) == 0 &&
+		    strcmp(cJSON_GetObjectItemCaseSensitive(r, "PhysicalId")->valuestring,
+			   physical_id) == 0)
+			return r;
+	}
+	cJSON_ArrayForEach(doc, stack_world_stacks(ctx->world)) {
+		if (strcmp(cJSON_GetObjectItemCaseSensitive(doc, "Name")->valuestring,
+			   ctx->stack_name) == 0)
+			continue;
+		cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(doc, "Resources")) {
+			if (strcmp(cJSON_GetObjectItemCaseSensitive(r, "Type")->valuestring, type) == 0 &&
+			    strcmp(cJSON_GetObjectItemCaseSensitive(r, "PhysicalId")->valuestring,
+				   physical_id) == 0)
+				return r;
+		}
+	}
+	return NULL;
 }
 
 /* Resources of the previous stack that the new one no longer has are deleted. */
@@ -411,6 +444,7 @@ static int run(struct deploy *d, const struct stack_defaults *def, cJSON **doc_o
 	char sid[300];
 	const cJSON *w;
 
+	d->resources = resources;
 	d->account = d->req->account ? d->req->account
 		: d->prev ? cJSON_GetObjectItemCaseSensitive(d->prev, "Account")->valuestring
 			  : def->account;

@@ -22,13 +22,20 @@ static int thing_validate(struct stack_rctx *c, const cJSON *props, struct fg_er
 }
 
 static int thing_create(struct stack_rctx *c, const cJSON *props, char phys[256], cJSON *attrs,
-			struct fg_err *err)
+			cJSON *state, struct fg_err *err)
 {
 	const cJSON *v = cJSON_GetObjectItem(props, "Value");
+	const cJSON *peer = cJSON_GetObjectItem(props, "Peer");
 
 	if (phys[0] == '\0')
 		snprintf(phys, 256, "thing-%s", c->logical_id);
 	cJSON_AddStringToObject(attrs, "Echo", cJSON_IsString(v) ? v->valuestring : "");
+	if (cJSON_IsString(peer)) {
+		/* state sees the resources deployed before this one */
+		const cJSON *r = stack_rctx_find(c, "Test::Thing", peer->valuestring);
+
+		cJSON_AddBoolToObject(state, "PeerFound", r != NULL);
+	}
 	return 0;
 }
 
@@ -118,6 +125,33 @@ static void test_basic(struct stack_registry *r)
 	ok(cJSON_GetObjectItem(view, "Template") == NULL &&
 	   cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(view, "Resources"), 0),
 			       "Properties") == NULL, "the public view leaves out template and properties");
+	cJSON_Delete(view);
+	cJSON_Delete(doc);
+	stack_world_rel(&w);
+}
+
+static void test_state_and_find(struct stack_registry *r)
+{
+	struct stack_world *w = stack_world_new(NULL);
+	struct fg_err e;
+	cJSON *doc = NULL, *view;
+	const cJSON *b;
+	char *text;
+
+	ok(deploy(r, &w, "st", "{\"Resources\":{\"A\":{\"Type\":\"Test::Thing\"},"
+		  "\"B\":{\"Type\":\"Test::Thing\",\"Properties\":{\"Peer\":{\"Ref\":\"A\"}}},"
+		  "\"C\":{\"Type\":\"Test::Thing\",\"Properties\":{\"Peer\":\"nobody\"}}}}",
+		  &doc, &e) == 0, "deploy with peers");
+	b = res_of(doc, "B");
+	ok(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(b, "State"), "PeerFound")),
+	   "a type finds an earlier resource of the same stack by physical id");
+	ok(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetObjectItem(res_of(doc, "C"), "State"),
+					     "PeerFound")), "and not one that does not exist");
+	ok(cJSON_GetObjectItem(res_of(doc, "A"), "State") == NULL, "empty state is not stored");
+	view = stack_public_view(doc);
+	text = cJSON_PrintUnformatted(view);
+	ok(strstr(text, "PeerFound") == NULL, "state is not in the public view");
+	free(text);
 	cJSON_Delete(view);
 	cJSON_Delete(doc);
 	stack_world_rel(&w);
@@ -249,6 +283,7 @@ int main(void)
 
 	stack_registry_add(r, &thing, NULL);
 	test_basic(r);
+	test_state_and_find(r);
 	test_all_or_nothing(r);
 	test_update_remove(r);
 	test_exports(r);
