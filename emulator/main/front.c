@@ -40,9 +40,9 @@ void fg_front_handle(void *arg, struct fg_http_req *req, struct fg_http_resp *re
 			const struct fg_service *svc = fg_app_service(app, i);
 			const void *view = stack_world_slot(w, (unsigned)i);
 
-			if (svc->claim(svc->self, view, req)) {
+			if (svc->claim != NULL && svc->claim(svc->self, view, req)) {
 				fg_trace_hop(t, "front", "host '%s' -> %s", req->host, svc->name);
-				svc->serve(svc->self, view, req, resp, t);
+				svc->serve(svc->self, w, view, req, resp, t);
 				served = true;
 			}
 		}

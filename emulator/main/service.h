@@ -25,10 +25,12 @@ struct fg_service {
 	/* The service's view of world w; NULL with err set refuses the change. */
 	void *(*compile)(void *self, const struct stack_world *w, struct fg_err *err);
 	void (*release)(void *view);
-	/* True when the request's Host (and later SNI) belongs to this service. */
+	/* True when the request's Host (and later SNI) belongs to this service. NULL for
+	 * services without a data-plane front (Lambda). */
 	bool (*claim)(void *self, const void *view, const struct fg_http_req *req);
-	void (*serve)(void *self, const void *view, struct fg_http_req *req,
-		      struct fg_http_resp *resp, struct fg_trace *t);
+	/* w is the world the request started on (for interfaces such as iface/invoke.h). */
+	void (*serve)(void *self, const struct stack_world *w, const void *view,
+		      struct fg_http_req *req, struct fg_http_resp *resp, struct fg_trace *t);
 };
 
 #endif
