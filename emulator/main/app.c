@@ -120,13 +120,15 @@ static void publish(struct fg_app *app, struct stack_world *next)
 	stack_world_rel(&old);
 }
 
-int fg_app_add_service(struct fg_app *app, const struct fg_service *svc, struct fg_err *err)
+int fg_app_add_service(struct fg_app *app, const struct fg_service *svc, unsigned *slot,
+		       struct fg_err *err)
 {
 	struct stack_world *cur, *next;
 	int rc = 0;
 
 	FG_ASSERT(app->nsvc < STACK_WORLD_SLOTS);
 	pthread_mutex_lock(&app->change_mu);
+	*slot = (unsigned)app->nsvc;
 	app->svc[app->nsvc++] = svc;
 	cur = fg_app_world(app);
 	next = build_world(app, cJSON_Duplicate(stack_world_stacks(cur), true), err);

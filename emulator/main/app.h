@@ -42,9 +42,11 @@ const char *fg_app_db_path(const struct fg_app *app);
 
 /*
  * Adds a service (borrowed; it outlives the app) and rebuilds the current world's views so
- * the service has one. Services are added at start-up, before any request is served.
+ * the service has one. *slot = the world slot holding the service's view
+ * (stack_world_slot), for interfaces that are handed a world. Services are added at start-up, before any request is served.
  */
-int fg_app_add_service(struct fg_app *app, const struct fg_service *svc, struct fg_err *err);
+int fg_app_add_service(struct fg_app *app, const struct fg_service *svc, unsigned *slot,
+		       struct fg_err *err);
 size_t fg_app_nservices(const struct fg_app *app);
 const struct fg_service *fg_app_service(const struct fg_app *app, size_t i);
 
