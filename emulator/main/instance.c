@@ -11,9 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "apigw/apigw.h"
 #include "cfn/cfn.h"
 #include "cp.h"
 #include "http/http.h"
+#include "lambda/lambda.h"
 #include "main/app.h"
 #include "main/front.h"
 #include "net/net.h"
@@ -23,6 +25,8 @@
 
 struct fg_instance {
 	struct fg_app *app;
+	struct lambda *lambda;
+	struct apigw *apigw;
 	struct fg_http_server *http;
 	struct cp_server *cp;
 	struct fg_refuser *refuser;
@@ -131,6 +135,30 @@ out:
 	return rc;
 }
 
+/*
+ * The services and how they meet: Lambda first (no front), then API Gateway, which invokes
+ * functions through Lambda's invoker. Order of add = order the front router asks.
+ */
+static int wire_services(struct fg_instance *inst, struct fg_err *err)
+{
+	struct fg_app *app = inst->app;
+	struct lambda_deps ld = { fg_app_clock(app), fg_app_log(app), 2 };
+	struct apigw_deps ad;
+	unsigned slot;
+
+	inst->lambda = lambda_new(&ld);
+	lambda_register_types(inst->lambda, fg_app_registry(app));
+	if (fg_app_add_service(app, lambda_service(inst->lambda), &slot, err) != 0)
+		return -1;
+	lambda_set_slot(inst->lambda, slot);
+	ad.clock = fg_app_clock(app);
+	ad.log = fg_app_log(app);
+	ad.invoker = lambda_invoker(inst->lambda);
+	inst->apigw = apigw_new(&ad);
+	apigw_register_types(inst->apigw, fg_app_registry(app));
+	return fg_app_add_service(app, apigw_service(inst->apigw), &slot, err);
+}
+
 static int check_params(const struct fg_instance_config *cfg, struct fg_err *err)
 {
 	for (size_t i = 0; i < cfg->nparams; i++) {
@@ -217,7 +245,7 @@ int fg_instance_start(const struct fg_instance_config *cfg, struct fg_instance *
 	FG_ASSERT(inst != NULL);
 	*out = NULL;
 	if (check_params(cfg, err) != 0 || control_guard(cfg, err) != 0 ||
-	    fg_app_new(&ac, &inst->app, err) != 0)
+	    fg_app_new(&ac, &inst->app, err) != 0 || wire_services(inst, err) != 0)
 		goto fail;
 	if (listen_on(cfg->http_addr, true, &http_fd, &inst->http_port, err) != 0 ||
 	    listen_on(cfg->https_addr, true, &rf.https_tcp, &inst->https_port, err) != 0 ||
@@ -289,6 +317,8 @@ void fg_instance_stop(struct fg_instance **ip)
 	fg_http_server_stop(&inst->http);
 	fg_refuser_stop(&inst->refuser);
 	fg_app_destroy(&inst->app);
+	apigw_destroy(&inst->apigw);
+	lambda_destroy(&inst->lambda);
 	free(inst);
 	*ip = NULL;
 }

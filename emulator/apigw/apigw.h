@@ -1,0 +1,32 @@
+/*
+ * apigw: the API Gateway REST API service — its CloudFormation resource types (control
+ * plane) and the execute-api data plane (host and stage resolution, resource matching, the
+ * error catalogue, integrations). Reference: ../shared/aws-behavior.md §1 and §3.
+ *
+ * It includes no other service: Lambda functions are invoked through iface/invoke.h.
+ */
+#ifndef FG_APIGW_H
+#define FG_APIGW_H
+
+#include "core/core.h"
+#include "iface/invoke.h"
+#include "main/service.h"
+#include "stack/stack.h"
+
+struct apigw;
+
+struct apigw_deps {
+	struct fg_clock *clock;
+	struct fg_log *log;
+	const struct fg_invoker *invoker; /* may be NULL: AWS_PROXY then answers as AWS does for
+					   * an integration it cannot call */
+};
+
+struct apigw *apigw_new(const struct apigw_deps *deps);
+void apigw_destroy(struct apigw **ap);
+/* Registers AWS::ApiGateway::* types. */
+void apigw_register_types(struct apigw *a, struct stack_registry *r);
+/* The service to add to the app (borrowed from a). */
+const struct fg_service *apigw_service(struct apigw *a);
+
+#endif
