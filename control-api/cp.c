@@ -106,16 +106,6 @@ static cJSON *json_body(struct call *c)
 	return doc;
 }
 
-static bool valid_account(const char *s)
-{
-	size_t n = strlen(s);
-
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return n == 12;
-}
-
 static bool valid_region(const char *s)
 {
 	size_t n = strlen(s);
@@ -133,7 +123,7 @@ static bool valid_region(const char *s)
 
 static bool check_where(struct call *c, const char *account, const char *region)
 {
-	if (account != NULL && !valid_account(account)) {
+	if (account != NULL && !fg_account_id_valid(account)) {
 		fg_err_set(&c->err, 400, "ValidationError",
 			   "Account '%.64s' is not a 12-digit AWS account id", account);
 		fg_err_at(&c->err, NULL, "Account");

@@ -62,6 +62,7 @@ void *fg_arena_alloc(struct fg_arena *a, size_t n);
 char *fg_arena_strdup(struct fg_arena *a, const char *s);
 char *fg_arena_strndup(struct fg_arena *a, const char *s, size_t n);
 char *fg_arena_printf(struct fg_arena *a, const char *fmt, ...) FG_PRINTF(2, 3);
+char *fg_arena_vprintf(struct fg_arena *a, const char *fmt, va_list ap);
 
 /* ---------------------------------------------------------------- fg_buf.c */
 
@@ -115,6 +116,8 @@ void fg_time_iso(int64_t ms, char out[21]);
 void fg_time_iso_ms(int64_t ms, char out[25]);
 /* Parses "YYYY-MM-DDTHH:MM:SS[.fff]Z" (also "+00:00"); false when malformed. */
 bool fg_time_parse_iso(const char *s, int64_t *ms_out);
+/* True for a 12-digit AWS account id. */
+bool fg_account_id_valid(const char *s);
 /* Standard base64 (with padding) of n bytes; malloc'd. */
 char *fg_base64(const unsigned char *p, size_t n);
 

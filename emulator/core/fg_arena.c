@@ -95,19 +95,28 @@ char *fg_arena_strdup(struct fg_arena *a, const char *s)
 	return fg_arena_strndup(a, s, strlen(s));
 }
 
-char *fg_arena_printf(struct fg_arena *a, const char *fmt, ...)
+char *fg_arena_vprintf(struct fg_arena *a, const char *fmt, va_list ap)
 {
-	va_list ap, ap2;
+	va_list ap2;
 	int n;
 	char *p;
 
-	va_start(ap, fmt);
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
 	FG_ASSERT(n >= 0);
 	p = fg_arena_alloc(a, (size_t)n + 1);
-	vsnprintf(p, (size_t)n + 1, fmt, ap2);
-	va_end(ap2);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *fg_arena_printf(struct fg_arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = fg_arena_vprintf(a, fmt, ap);
+	va_end(ap);
 	return p;
 }

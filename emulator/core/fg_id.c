@@ -125,6 +125,16 @@ bool fg_time_parse_iso(const char *s, int64_t *ms_out)
 	return true;
 }
 
+bool fg_account_id_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return n == 12;
+}
+
 char *fg_base64(const unsigned char *p, size_t n)
 {
 	static const char tbl[] =

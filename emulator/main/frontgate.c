@@ -78,16 +78,6 @@ static int bad(const char *fmt, const char *arg)
 	return 2;
 }
 
-static bool valid_account(const char *s)
-{
-	size_t n = strlen(s);
-
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return n == 12;
-}
-
 static int write_ready_file(const char *path, const char *line)
 {
 	size_t n = strlen(path) + 16;
@@ -138,7 +128,7 @@ static int run(int argc, char **argv, const char **fixtures, const char **params
 		case OPT_TOKEN: cfg.control_token = optarg; break;
 		case OPT_REGION: cfg.region = optarg; break;
 		case OPT_ACCOUNT:
-			if (!valid_account(optarg))
+			if (!fg_account_id_valid(optarg))
 				return bad("--account-id %s: an account id is 12 digits", optarg);
 			cfg.account = optarg;
 			break;

@@ -52,6 +52,15 @@ static int exec(struct fg_store *s, const char *sql, struct fg_err *err)
 	return 0;
 }
 
+/* Ends a failed transaction; the error that caused it is what the caller reports. */
+static void rollback(struct fg_store *s)
+{
+	struct fg_err ignored;
+
+	fg_err_clear(&ignored);
+	exec(s, "ROLLBACK", &ignored);
+}
+
 static int mkdir_parent(const char *path, struct fg_err *err)
 {
 	char *dir = strdup(path);
@@ -137,7 +146,7 @@ static int migrate(struct fg_store *s, struct fg_err *err)
 			return -1;
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
 		if (exec(s, migrations[v], err) != 0 || exec(s, sql, err) != 0) {
-			exec(s, "ROLLBACK", err);
+			rollback(s);
 			return -1;
 		}
 		if (exec(s, "COMMIT", err) != 0)
@@ -303,12 +312,7 @@ int fg_store_stacks_commit(struct fg_store *s, const cJSON *upserts, const cJSON
 	rc = 0;
 	goto out;
 rollback:
-	{
-		struct fg_err ignored;
-
-		fg_err_clear(&ignored);
-		exec(s, "ROLLBACK", &ignored);
-	}
+	rollback(s);
 out:
 	pthread_mutex_unlock(&s->mu);
 	return rc;
@@ -397,12 +401,7 @@ int fg_store_traces_append(struct fg_store *s, const struct fg_store_trace *t, s
 	rc = 0;
 	goto out;
 rollback:
-	{
-		struct fg_err ignored;
-
-		fg_err_clear(&ignored);
-		exec(s, "ROLLBACK", &ignored);
-	}
+	rollback(s);
 out:
 	sqlite3_finalize(ins);
 	sqlite3_finalize(trim);

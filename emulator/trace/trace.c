@@ -46,20 +46,13 @@ struct fg_trace *fg_trace_begin(struct fg_arena *a, const char *request_id, int6
 void fg_trace_hop(struct fg_trace *t, const char *service, const char *fmt, ...)
 {
 	struct hop *h = fg_arena_alloc(t->a, sizeof(*h));
-	va_list ap, ap2;
-	int n;
-	char *p;
+	va_list ap;
 
 	va_start(ap, fmt);
-	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	h->decision = fg_arena_vprintf(t->a, fmt, ap);
 	va_end(ap);
-	p = fg_arena_alloc(t->a, (size_t)n + 1);
-	vsnprintf(p, (size_t)n + 1, fmt, ap2);
-	va_end(ap2);
 	h->next = NULL;
 	h->service = fg_arena_strdup(t->a, service);
-	h->decision = p;
 	*t->tail = h;
 	t->tail = &h->next;
 }
