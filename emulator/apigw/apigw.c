@@ -1,41 +1,108 @@
-/* apigw.c: being built (issue "API Gateway REST APIs"). Until then the service registers no
- * types (they deploy as not emulated) and claims no host. */
-#include "apigw/apigw.h"
+/*
+ * apigw.c: the API Gateway service object. It owns the fidelity switches (read once, at
+ * construction, from FRONTGATE_APIGW_FIDELITY), registers the resource types and exposes the
+ * fg_service whose compile/claim/serve live in apigw_view.c and apigw_req.c.
+ */
+#include "apigw/apigw_priv.h"
 
+#include <curl/curl.h>
 #include <stdlib.h>
+#include <string.h>
 
-struct apigw {
-	struct apigw_deps deps;
-	struct fg_service svc;
-};
-
-static void *compile(void *self, const struct stack_world *w, struct fg_err *err)
+void apigw_fidelity_default(struct apigw_fidelity *f)
 {
-	static char empty;
+	f->unknown_api = APIGW_UNKNOWN_API_FORBIDDEN;
+	f->sig_messages = APIGW_SIG_REDACTED;
+}
 
-	return &empty;
+static int set_switch(struct apigw_fidelity *f, const char *k, size_t kn, const char *v,
+		      size_t vn, struct fg_err *err)
+{
+#define IS(s, n, lit) ((n) == strlen(lit) && strncmp((s), (lit), (n)) == 0)
+	if (IS(k, kn, "unknown-api") && IS(v, vn, "forbidden"))
+		f->unknown_api = APIGW_UNKNOWN_API_FORBIDDEN;
+	else if (IS(k, kn, "unknown-api") && IS(v, vn, "not-found"))
+		f->unknown_api = APIGW_UNKNOWN_API_NOT_FOUND;
+	else if (IS(k, kn, "signature-messages") && IS(v, vn, "redacted"))
+		f->sig_messages = APIGW_SIG_REDACTED;
+	else if (IS(k, kn, "signature-messages") && IS(v, vn, "classic"))
+		f->sig_messages = APIGW_SIG_CLASSIC;
+	else {
+		fg_err_set(err, 400, "InvalidArgument",
+			   "API Gateway fidelity switch '%.*s=%.*s' is not one of "
+			   "unknown-api=forbidden|not-found, signature-messages=redacted|classic",
+			   (int)kn, k, (int)vn, v);
+		return -1;
+	}
+#undef IS
+	return 0;
+}
+
+int apigw_fidelity_parse(struct apigw_fidelity *f, const char *spec, struct fg_err *err)
+{
+	struct apigw_fidelity next = *f;
+	const char *p = spec;
+
+	while (p != NULL && *p) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		const char *eq = memchr(p, '=', len);
+
+		if (len > 0) {
+			if (eq == NULL) {
+				fg_err_set(err, 400, "InvalidArgument",
+					   "API Gateway fidelity switch '%.*s' needs a value "
+					   "(key=value)", (int)len, p);
+				return -1;
+			}
+			if (set_switch(&next, p, (size_t)(eq - p), eq + 1,
+				       len - (size_t)(eq - p) - 1, err) != 0)
+				return -1;
+		}
+		p = comma ? comma + 1 : NULL;
+	}
+	*f = next;
+	return 0;
 }
 
 struct apigw *apigw_new(const struct apigw_deps *deps)
 {
 	struct apigw *a = calloc(1, sizeof(*a));
+	const char *spec = getenv("FRONTGATE_APIGW_FIDELITY");
 
 	FG_ASSERT(a != NULL);
 	a->deps = *deps;
+	apigw_fidelity_default(&a->fid);
+	if (spec != NULL) {
+		struct fg_err err;
+
+		fg_err_clear(&err);
+		if (apigw_fidelity_parse(&a->fid, spec, &err) != 0 && deps->log != NULL)
+			fg_log(deps->log, FG_LOG_ERROR, "apigw",
+			       "FRONTGATE_APIGW_FIDELITY ignored: %s", err.message);
+	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	a->svc.name = "apigw";
 	a->svc.self = a;
-	a->svc.compile = compile;
+	a->svc.compile = apigw_view_compile;
+	a->svc.release = apigw_view_release;
+	a->svc.claim = apigw_claim;
+	a->svc.serve = apigw_serve;
 	return a;
 }
 
 void apigw_destroy(struct apigw **ap)
 {
+	if (*ap == NULL)
+		return;
+	curl_global_cleanup();
 	free(*ap);
 	*ap = NULL;
 }
 
 void apigw_register_types(struct apigw *a, struct stack_registry *r)
 {
+	apigw_types_register(a, r);
 }
 
 const struct fg_service *apigw_service(struct apigw *a)

@@ -67,6 +67,11 @@ const char *fg_trace_id(const struct fg_trace *t)
 	return t->id;
 }
 
+void fg_trace_set_id(struct fg_trace *t, const char *id)
+{
+	t->id = dup(t->a, id);
+}
+
 int64_t fg_trace_at(const struct fg_trace *t)
 {
 	return t->at_ms;

@@ -27,6 +27,9 @@ void fg_trace_hop(struct fg_trace *t, const char *service, const char *fmt, ...)
 	FG_PRINTF(3, 4);
 void fg_trace_status(struct fg_trace *t, int status);
 const char *fg_trace_id(const struct fg_trace *t);
+/* Replaces the trace's id (copied) with the one the client is given, so that a service that
+ * mints its own request id (API Gateway's x-amzn-RequestId) keeps the trace findable by it. */
+void fg_trace_set_id(struct fg_trace *t, const char *id);
 /* The trace as a JSON document: {"id","at","client","listener","method","host","url",
  * "status","hops":[{"service","decision"}]}. malloc'd text. */
 char *fg_trace_json(const struct fg_trace *t);

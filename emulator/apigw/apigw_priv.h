@@ -1,0 +1,427 @@
+/*
+ * apigw_priv.h: what the files of the apigw module share (and what its unit tests reach).
+ *
+ *   apigw.c        the service object, its fidelity switches, the fg_service glue
+ *   apigw_types.c  control plane: AWS::ApiGateway::* validation, ids, the Deployment snapshot
+ *   apigw_view.c   compile: a world -> hash of APIs -> stages -> compiled deployments
+ *   apigw_route.c  the resource tree and method-aware matching (aws-behavior.md §1.4)
+ *   apigw_vtl.c    the mapping-template (VTL) subset
+ *   apigw_req.c    the request pipeline: host/stage, route, auth, errors (§1.1-§1.5)
+ *   apigw_event.c  Lambda proxy payload 1.0 and the proxy response contract (§3.1, §3.2)
+ *   apigw_integ.c  integrations: MOCK, AWS_PROXY, HTTP, HTTP_PROXY (§1.6, §3.3)
+ *
+ * Everything a compiled view holds lives in the view's arena or is borrowed from the world it
+ * was compiled from (the view is freed with that world), so the data plane never copies
+ * configuration and never touches the database.
+ */
+#ifndef FG_APIGW_PRIV_H
+#define FG_APIGW_PRIV_H
+
+#include <regex.h>
+
+#include "apigw/apigw.h"
+#include "http/http.h"
+#include "trace/trace.h"
+
+/* ------------------------------------------------------------------ apigw.c */
+
+/*
+ * Fidelity switches: where AWS behaviour is UNCONFIRMED (aws-behavior.md), the choice is named
+ * here with its default. Set with the environment variable FRONTGATE_APIGW_FIDELITY, e.g.
+ * "unknown-api=not-found,signature-messages=classic" (README, "API Gateway").
+ */
+enum apigw_unknown_api {
+	APIGW_UNKNOWN_API_FORBIDDEN,   /* default: 403 {"message":"Forbidden"} (§1.1, §1.3) */
+	APIGW_UNKNOWN_API_NOT_FOUND,   /* LocalStack's 404 "The API id '…' does not correspond…" */
+};
+
+enum apigw_sig_messages {
+	APIGW_SIG_REDACTED,            /* default: the newer hashed form (§2.7) */
+	APIGW_SIG_CLASSIC,             /* the raw header echoed back */
+};
+
+struct apigw_fidelity {
+	enum apigw_unknown_api unknown_api;
+	enum apigw_sig_messages sig_messages;
+};
+
+void apigw_fidelity_default(struct apigw_fidelity *f);
+/* "key=value[,key=value]..."; unknown keys or values are an error and change nothing. */
+int apigw_fidelity_parse(struct apigw_fidelity *f, const char *spec, struct fg_err *err);
+
+struct apigw {
+	struct apigw_deps deps;
+	struct fg_service svc;
+	struct apigw_fidelity fid;
+};
+
+/* ------------------------------------------------------------ apigw_types.c */
+
+void apigw_types_register(struct apigw *a, struct stack_registry *r);
+
+/* The version of the Deployment snapshot format kept in a Deployment's State. */
+#define APIGW_SNAPSHOT_VERSION 1
+
+/* ------------------------------------------------------------- apigw_view.c */
+
+enum apigw_verb {
+	APIGW_DELETE, APIGW_GET, APIGW_HEAD, APIGW_OPTIONS, APIGW_PATCH, APIGW_POST, APIGW_PUT,
+	APIGW_ANY, APIGW_NVERBS
+};
+
+/* The verb index of an HTTP method ("ANY" included); -1 for anything else. */
+int apigw_verb(const char *method);
+const char *apigw_verb_name(int verb);
+
+struct apigw_kv {
+	const char *k, *v;
+};
+
+/* A small ordered map (templates, parameter mappings, stage variables). */
+struct apigw_map {
+	const struct apigw_kv *v;
+	size_t n;
+};
+
+/* Case-sensitive / case-insensitive lookup; NULL when absent. */
+const char *apigw_map_get(const struct apigw_map *m, const char *k);
+const char *apigw_map_getci(const struct apigw_map *m, const char *k);
+
+enum apigw_integ_type {
+	APIGW_INTEG_MOCK, APIGW_INTEG_AWS_PROXY, APIGW_INTEG_HTTP_PROXY, APIGW_INTEG_HTTP,
+	APIGW_INTEG_AWS,
+};
+
+enum apigw_passthrough {
+	APIGW_PASS_WHEN_NO_MATCH, APIGW_PASS_WHEN_NO_TEMPLATES, APIGW_PASS_NEVER,
+};
+
+struct apigw_iresp {              /* one IntegrationResponse */
+	int status;                 /* StatusCode */
+	const char *pattern;        /* SelectionPattern, NULL = the default response */
+	regex_t *re;                /* compiled, anchored; NULL for the default response */
+	struct apigw_map params;    /* method.response.header.X -> expression */
+	struct apigw_map templates; /* media type -> template */
+};
+
+struct apigw_integ {
+	enum apigw_integ_type type;
+	const char *http_method;    /* IntegrationHttpMethod ("" for MOCK) */
+	const char *uri;
+	int timeout_ms;
+	enum apigw_passthrough passthrough;
+	struct apigw_map params;    /* integration.request.X -> expression */
+	struct apigw_map templates; /* RequestTemplates */
+	const struct apigw_iresp *iresp;
+	size_t niresp;
+};
+
+enum apigw_auth {
+	APIGW_AUTH_NONE, APIGW_AUTH_IAM, APIGW_AUTH_CUSTOM, APIGW_AUTH_COGNITO,
+};
+
+struct apigw_method {
+	const char *verb;           /* "GET", "ANY", ... as declared */
+	enum apigw_auth auth;
+	bool api_key_required;
+	struct apigw_integ integ;
+};
+
+enum apigw_seg {
+	APIGW_SEG_ROOT, APIGW_SEG_LITERAL, APIGW_SEG_PARAM, APIGW_SEG_GREEDY,
+};
+
+struct apigw_node {               /* one resource of a deployment's tree */
+	const char *id;
+	const char *path;           /* "/pets/{id}" */
+	const char *part;           /* "{id}" */
+	const char *param;          /* "id" for {id} and {id+}; NULL for literals */
+	enum apigw_seg kind;
+	struct apigw_node **lits;   /* literal children sorted by part (bsearch) */
+	size_t nlits;
+	struct apigw_node *var;     /* the one {x} or {x+} child (AWS allows one) */
+	const struct apigw_method *methods[APIGW_NVERBS];
+};
+
+/* Gateway response types (§1.5), in the order of the enum in AWS's model. */
+#define APIGW_GR_TYPES(X)                                   \
+	X(DEFAULT_4XX, 0, "")                               \
+	X(DEFAULT_5XX, 0, "")                               \
+	X(RESOURCE_NOT_FOUND, 404, "ResourceNotFoundException") \
+	X(UNAUTHORIZED, 401, "UnauthorizedException")       \
+	X(INVALID_SIGNATURE, 403, "InvalidSignatureException") \
+	X(EXPIRED_TOKEN, 403, "ExpiredTokenException")      \
+	X(ACCESS_DENIED, 403, "AccessDeniedException")      \
+	X(INVALID_API_KEY, 403, "ForbiddenException")       \
+	X(MISSING_AUTHENTICATION_TOKEN, 403, "MissingAuthenticationTokenException") \
+	X(THROTTLED, 429, "TooManyRequestsException")       \
+	X(QUOTA_EXCEEDED, 429, "LimitExceededException")    \
+	X(WAF_FILTERED, 403, "WafFilteredException")        \
+	X(BAD_REQUEST_PARAMETERS, 400, "BadRequestException") \
+	X(BAD_REQUEST_BODY, 400, "BadRequestException")     \
+	X(REQUEST_TOO_LARGE, 413, "RequestTooLargeException") \
+	X(UNSUPPORTED_MEDIA_TYPE, 415, "BadRequestException") \
+	X(AUTHORIZER_FAILURE, 500, "AuthorizerFailureException") \
+	X(AUTHORIZER_CONFIGURATION_ERROR, 500, "AuthorizerConfigurationException") \
+	X(API_CONFIGURATION_ERROR, 500, "InternalServerErrorException") \
+	X(INTEGRATION_FAILURE, 504, "InternalServerErrorException") \
+	X(INTEGRATION_TIMEOUT, 504, "InternalServerErrorException")
+
+enum apigw_gr {
+#define APIGW_GR_ENUM(name, status, type) APIGW_GR_##name,
+	APIGW_GR_TYPES(APIGW_GR_ENUM)
+#undef APIGW_GR_ENUM
+	APIGW_GR_N
+};
+
+/* The type's name ("MISSING_AUTHENTICATION_TOKEN"), default status (0 for DEFAULT_*), default
+ * x-amzn-ErrorType; -1 from apigw_gr_parse when the name is not a type. */
+const char *apigw_gr_name(enum apigw_gr g);
+int apigw_gr_status(enum apigw_gr g);
+const char *apigw_gr_error_type(enum apigw_gr g);
+int apigw_gr_parse(const char *name);
+
+struct apigw_gwresp {             /* a GatewayResponse in a deployment */
+	bool set;
+	int status;                 /* 0 = keep the type's status */
+	struct apigw_map params;    /* gatewayresponse.header.X -> expression */
+	struct apigw_map templates;
+};
+
+enum apigw_endpoint { APIGW_EDGE, APIGW_REGIONAL, APIGW_PRIVATE };
+
+struct apigw_deployment {
+	const char *id;
+	const char *api_id;
+	const char *created;        /* when the snapshot was taken (ISO-8601) */
+	bool disable_execute_api;
+	enum apigw_endpoint endpoint;
+	const char *const *binary;  /* binaryMediaTypes */
+	size_t nbinary;
+	bool api_key_from_authorizer; /* ApiKeySourceType AUTHORIZER */
+	struct apigw_node *root;
+	struct apigw_gwresp gr[APIGW_GR_N];
+};
+
+struct apigw_stage {
+	const char *name;
+	const struct apigw_deployment *dep; /* NULL: a stage without a deployment */
+	struct apigw_map vars;      /* stage variables */
+};
+
+struct apigw_api {
+	const char *id;
+	const char *name;
+	const char *account, *region;
+	struct apigw_stage *stages;
+	size_t nstages;
+	int sig_messages;           /* Metadata.Frontgate.SignatureMessages; -1 = instance's */
+	bool disabled;              /* DisableExecuteApiEndpoint, deployed */
+};
+
+struct apigw_view {
+	struct fg_arena *arena;
+	struct apigw_api **slot;    /* open addressing by id */
+	size_t cap, napis;
+	regex_t **regs;             /* every compiled pattern, for regfree */
+	size_t nregs, capregs;
+};
+
+void *apigw_view_compile(void *self, const struct stack_world *w, struct fg_err *err);
+void apigw_view_release(void *view);
+/* The API with this id (n bytes, case-insensitive), NULL when none. */
+const struct apigw_api *apigw_view_api(const struct apigw_view *v, const char *id, size_t n);
+const struct apigw_stage *apigw_api_stage(const struct apigw_api *api, const char *name,
+					  size_t n);
+
+/* Compiles one Deployment snapshot (its State.Snapshot) into v's arena; NULL + err when the
+ * snapshot is not one this version wrote. Exposed for unit tests. */
+struct apigw_deployment *apigw_view_deployment(struct apigw_view *v, const char *id,
+					       const cJSON *snapshot, struct fg_err *err);
+
+/* ------------------------------------------------------------ apigw_route.c */
+
+#define APIGW_MAX_PARAMS 32
+
+struct apigw_match {
+	const struct apigw_node *node;      /* matched resource (NULL: none) */
+	const struct apigw_method *method;
+	const char *pname[APIGW_MAX_PARAMS]; /* path parameters, values as sent */
+	const char *pval[APIGW_MAX_PARAMS];
+	size_t nparams;
+	const struct apigw_node *path_only; /* a resource the path matched without the method */
+};
+
+/* Links and sorts a tree whose nodes were filled in (called once per deployment). */
+void apigw_route_finish(struct apigw_node *n);
+/*
+ * Matches path (the resource path after the stage, raw, e.g. "/pets/7/") and method against
+ * the tree (§1.4): literal over {param} over {proxy+}, method-aware backtracking across
+ * resources, a concrete method over ANY, trailing slash ignored, empty segments skipped,
+ * values kept percent-encoded. Parameter values are allocated in a. True when matched.
+ */
+bool apigw_route_match(const struct apigw_node *root, struct fg_arena *a, const char *method,
+		       const char *path, struct apigw_match *m);
+
+/* -------------------------------------------------------------- apigw_vtl.c */
+
+/* What a mapping template can see. Callbacks return NULL for "no such value". */
+struct apigw_vtl_env {
+	void *arg;
+	/* $context.<path> ("requestId", "identity.sourceIp", "error.messageString") */
+	const char *(*context)(void *arg, const char *path);
+	/* $input.params('x') (where NULL: path, then querystring, then header) or
+	 * $input.params().<where>.get('x') */
+	const char *(*param)(void *arg, const char *where, const char *name);
+	const struct apigw_map *stage_vars;
+	const char *body;           /* $input.body, $input.json(), $input.path() */
+	size_t body_len;
+};
+
+/*
+ * Renders template tpl into out. The supported subset is in README ("Mapping templates").
+ * Returns 0, or -1 with *why (static text or arena) when the template uses something outside
+ * the subset (a directive such as #if), so callers answer 500 and say why in the trace rather
+ * than render it wrongly.
+ */
+int apigw_vtl_render(struct fg_arena *a, const char *tpl, const struct apigw_vtl_env *env,
+		     struct fg_buf *out, const char **why);
+
+/* ------------------------------------------------------------ apigw_event.c */
+
+/* A tiny JSON writer over fg_buf. */
+void apigw_json_str(struct fg_buf *b, const char *s);
+void apigw_json_strn(struct fg_buf *b, const char *s, size_t n);
+
+/* What the Lambda proxy event is built from (the request as API Gateway saw it). */
+struct apigw_event_in {
+	const char *resource_path;  /* "/{proxy+}" */
+	const char *resource_id;
+	const char *path;           /* request path after the stage */
+	const char *stage_path;     /* "/dev/..." as requestContext.path */
+	const char *method;
+	const struct fg_http_header *headers; /* after §1.6 drops/additions */
+	size_t nheaders;
+	const char *query;          /* raw */
+	const char *const *pname, *const *pval;
+	size_t nparams;
+	const struct apigw_map *stage_vars;
+	const char *body;
+	size_t body_len;
+	bool body_base64;           /* encode the body (binary media type or not UTF-8) */
+	const char *account, *api_id, *stage, *deployment_id;
+	const char *domain, *domain_prefix;
+	const char *request_id, *extended_id;
+	int64_t now_ms;
+	const char *source_ip, *user_agent;
+};
+
+/* The payload 1.0 event as JSON text in out (§3.1). */
+void apigw_event_build(const struct apigw_event_in *in, struct fg_arena *a, struct fg_buf *out);
+/* "04/Mar/2020:19:15:17 +0000" */
+void apigw_request_time(int64_t ms, char out[32]);
+
+struct apigw_proxy_resp {
+	int status;
+	struct fg_http_header *headers; /* merged per §3.2 (arena) */
+	size_t nheaders;
+	const char *body;           /* arena; decoded when base64 applies */
+	size_t body_len;
+	bool is_base64;
+};
+
+/* Validates a Lambda proxy result (§3.2). 0, or -1 with *why saying what is malformed. */
+int apigw_proxy_parse(const char *payload, size_t len, struct fg_arena *a,
+		      struct apigw_proxy_resp *out, const char **why);
+
+/* Decodes standard base64 (padding optional); -1 when s is not base64. */
+int apigw_base64_decode(struct fg_arena *a, const char *s, size_t n, char **out, size_t *outn);
+/* Whether media type mt ("image/png; q=1") matches one of the binaryMediaTypes. */
+bool apigw_binary_match(const struct apigw_deployment *d, const char *mt);
+/* Whether the n bytes are valid UTF-8. */
+bool apigw_utf8_valid(const char *s, size_t n);
+
+/* -------------------------------------------------------------- apigw_req.c */
+
+void apigw_serve(void *self, const struct stack_world *w, const void *view,
+		 struct fg_http_req *req, struct fg_http_resp *resp, struct fg_trace *t);
+bool apigw_claim(void *self, const void *view, const struct fg_http_req *req);
+
+/*
+ * Where a request is going, from its Host and path (§1.1, design.md §3). For the default host
+ * (stage_path NULL) the stage is the first non-empty segment of the path; the path forms
+ * /_aws/execute-api/{api}/{stage}/... and /restapis/{api}/{stage}/_user_request_/... name both.
+ */
+struct apigw_target {
+	const char *api_id;         /* arena, lowercase */
+	const char *region;         /* "" when the host form has none */
+	const char *form;           /* "execute-api host", "path /_aws/execute-api", ... */
+	const char *stage;          /* NULL: not named (or empty) */
+	const char *stage_path;     /* "/{stage}/..." for requestContext.path */
+	const char *rest;           /* the resource path after the stage ("/" at least) */
+	const char *domain;         /* Host without port */
+};
+
+/* False when the request is not for API Gateway. */
+bool apigw_target_parse(struct fg_arena *a, const char *host, const char *path,
+			struct apigw_target *tg);
+
+/* The IncompleteSignature message for a non-SigV4 Authorization header (§2.7), or NULL when
+ * the header is a complete SigV4 header (date from X-Amz-Date or Date). */
+const char *apigw_sig_incomplete(struct fg_arena *a, const char *authz, bool has_date,
+				 enum apigw_sig_messages mode);
+
+/* The per-request state the pipeline and integrations share. */
+struct apigw_rq {
+	struct apigw *a;
+	const struct stack_world *w;
+	struct fg_http_req *req;
+	struct fg_http_resp *resp;
+	struct fg_trace *t;
+	struct fg_arena *arena;
+	char rid[37];
+	char ext_id[17];
+	int64_t now_ms;
+	struct apigw_target tg;
+	const struct apigw_api *api;
+	const struct apigw_stage *stage;
+	const struct apigw_deployment *dep;
+	struct apigw_match m;
+	const char *error_message;  /* $context.error.message while a gateway response renders */
+	const char *error_type;     /* $context.error.responseType */
+	const char *trace_header;   /* X-Amzn-Trace-Id for this request */
+	bool sigv4;                 /* the request carries a SigV4 Authorization header */
+	/* the endpoint (integration) response, for integration.response.* expressions */
+	const struct fg_http_header *ihdr;
+	size_t nihdr;
+	const char *ibody;
+	size_t ibody_len;
+};
+
+/*
+ * Answers with gateway response g (§1.5): the deployment's customisation when there is one
+ * (the type's own, then DEFAULT_4XX/5XX), else the default. status 0 = the type's status;
+ * error_type NULL = the type's; body NULL = {"message":<message as JSON>}.
+ */
+void apigw_gateway_error(struct apigw_rq *r, enum apigw_gr g, int status, const char *error_type,
+			 const char *message, const char *body);
+/* The integration-level error bodies, with the space after the colon (§1.5). */
+#define APIGW_BODY_ISE "{\"message\": \"Internal server error\"}"
+#define APIGW_BODY_TIMEOUT "{\"message\": \"Endpoint request timed out\"}"
+
+/* Adds a response header unless the response is full (then says so in the trace). */
+void apigw_add_header(struct apigw_rq *r, const char *name, const char *value);
+/* The VTL environment of this request (stage variables, params, context). */
+void apigw_vtl_env_init(struct apigw_rq *r, struct apigw_vtl_env *env, const char *body,
+			size_t body_len);
+/* The value of a request/response mapping expression ("'literal'", "method.request.header.X",
+ * "stageVariables.x", "context.requestId", ...), NULL when it has none. */
+const char *apigw_map_expr(struct apigw_rq *r, const char *expr);
+
+/* ------------------------------------------------------------ apigw_integ.c */
+
+void apigw_integ_mock(struct apigw_rq *r);
+void apigw_integ_aws_proxy(struct apigw_rq *r);
+void apigw_integ_http(struct apigw_rq *r);
+
+#endif
