@@ -81,6 +81,7 @@ struct apigw *apigw_new(const struct apigw_deps *deps)
 			fg_log(deps->log, FG_LOG_ERROR, "apigw",
 			       "FRONTGATE_APIGW_FIDELITY ignored: %s", err.message);
 	}
+	a->usage = apigw_usage_new();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	a->svc.name = "apigw";
 	a->svc.self = a;
@@ -96,6 +97,7 @@ void apigw_destroy(struct apigw **ap)
 	if (*ap == NULL)
 		return;
 	curl_global_cleanup();
+	apigw_usage_destroy(&(*ap)->usage);
 	free(*ap);
 	*ap = NULL;
 }
@@ -103,6 +105,7 @@ void apigw_destroy(struct apigw **ap)
 void apigw_register_types(struct apigw *a, struct stack_registry *r)
 {
 	apigw_types_register(a, r);
+	apigw_keys_register(a, r);
 }
 
 const struct fg_service *apigw_service(struct apigw *a)

@@ -173,8 +173,8 @@ static size_t query_params(const char *q, struct fg_arena *a, struct qparam **ou
 			size_t kl = eq ? (size_t)(eq - p) : len;
 
 			v[n].k = fg_http_decode(a, fg_arena_strndup(a, p, kl), true);
-			v[n].v = eq ? fg_http_decode(a, fg_arena_strndup(a, eq + 1, len - kl - 1), true)
-				    : "";
+			v[n].v = eq ? fg_http_decode(a, fg_arena_strndup(a, eq + 1, len - kl - 1),
+						     true) : "";
 			n++;
 		}
 		p = amp ? amp + 1 : NULL;

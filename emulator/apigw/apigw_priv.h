@@ -49,11 +49,62 @@ void apigw_fidelity_default(struct apigw_fidelity *f);
 /* "key=value[,key=value]..."; unknown keys or values are an error and change nothing. */
 int apigw_fidelity_parse(struct apigw_fidelity *f, const char *spec, struct fg_err *err);
 
+struct apigw_usage;
+
 struct apigw {
 	struct apigw_deps deps;
 	struct fg_service svc;
 	struct apigw_fidelity fid;
+	struct apigw_usage *usage;  /* usage-plan counters (apigw_keys.c) */
 };
+
+/* -------------------------------------------------------------- apigw_cfn.c */
+
+#define APIGW_ID_ALPHABET "abcdefghijklmnopqrstuvwxyz0123456789"
+
+/* CloudFormation's report of a failed handler call (AWS's own message); returns -1. property
+ * (may be NULL) is the path under Properties. */
+int apigw_handler_err(const struct stack_rctx *c, struct fg_err *err, int status,
+		      const char *code, const char *property, const char *fmt, ...)
+	FG_PRINTF(6, 7);
+/* CloudFormation's schema check ("Properties validation failed ..."); returns -1. */
+int apigw_schema_err(const struct stack_rctx *c, struct fg_err *err, const char *property,
+		     const char *fmt, ...) FG_PRINTF(4, 5);
+const char *apigw_json_kind(const cJSON *v);
+/* Typed property readers: 0, or -1 with CloudFormation's schema message. */
+int apigw_need_str(const struct stack_rctx *c, const cJSON *props, const char *k,
+		   const char **out, struct fg_err *err);
+int apigw_opt_str(const struct stack_rctx *c, const cJSON *props, const char *k,
+		  const char *where, const char **out, struct fg_err *err);
+int apigw_opt_bool(const struct stack_rctx *c, const cJSON *props, const char *k, bool *out,
+		   struct fg_err *err);
+int apigw_opt_int(const struct stack_rctx *c, const cJSON *props, const char *k,
+		  const char *where, long *out, struct fg_err *err);
+int apigw_opt_str_map(const struct stack_rctx *c, const cJSON *props, const char *k,
+		      const char *where, struct fg_err *err);
+/* A line in the stack's Warnings, prefixed with the resource. */
+void apigw_warn(const struct stack_rctx *c, const char *fmt, ...) FG_PRINTF(2, 3);
+/* phys unless already set (pinned or kept): n characters derived from the identity + salt. */
+void apigw_derive_id(const struct stack_rctx *c, const char *salt, size_t n, char phys[256]);
+/*
+ * Calls f on every deployed resource of this type whose RestApiId is api_id: this stack's
+ * resources deployed so far in this change, then the other stacks'. f returns true to stop;
+ * the resource it stopped on is returned.
+ */
+typedef bool (*apigw_visit_f)(const cJSON *res, void *arg);
+const cJSON *apigw_visit_api(const struct stack_rctx *c, const char *type, const char *api_id,
+			     apigw_visit_f f, void *arg);
+/* The RestApi props.RestApiId names, or NULL with AWS's NotFound error. */
+const cJSON *apigw_find_api(const struct stack_rctx *c, const cJSON *props, struct fg_err *err);
+
+/* ---------------------------------------------------------- apigw_openapi.c */
+
+/* Imports a RestApi Body (OpenAPI 3 / Swagger 2 with API Gateway's extensions) into
+ * state.Imported {Resources, Methods, GatewayResponses, BinaryMediaTypes, ...}. */
+int apigw_openapi_import(const struct stack_rctx *c, const char *api_id, const char *root_id,
+			 const cJSON *body, cJSON *state, struct fg_err *err);
+/* The same checks without keeping anything (for validate). */
+int apigw_openapi_validate(const struct stack_rctx *c, const cJSON *body, struct fg_err *err);
 
 /* ------------------------------------------------------------ apigw_types.c */
 
@@ -219,12 +270,53 @@ struct apigw_api {
 	bool disabled;              /* DisableExecuteApiEndpoint, deployed */
 };
 
+/* Usage plans and API keys (apigw_keys.c). */
+struct apigw_throttle {
+	bool set;
+	double rate;                /* requests per second */
+	double burst;
+};
+
+struct apigw_method_throttle {
+	const char *path;           /* "/pets/{id}" */
+	const char *method;         /* "GET" or "*" */
+	struct apigw_throttle t;
+};
+
+struct apigw_plan_stage {
+	const char *api, *stage;
+	struct apigw_method_throttle *mt;
+	size_t nmt;
+};
+
+enum apigw_period { APIGW_PERIOD_NONE, APIGW_PERIOD_DAY, APIGW_PERIOD_WEEK, APIGW_PERIOD_MONTH };
+
+struct apigw_plan {
+	const char *id;
+	struct apigw_throttle throttle;
+	long quota;                 /* requests per period; 0 = no quota */
+	enum apigw_period period;
+	int offset;
+	struct apigw_plan_stage *stages;
+	size_t nstages;
+};
+
+struct apigw_key {
+	const char *id, *value;
+	bool enabled;
+	const struct apigw_plan **plans;
+	size_t nplans;
+};
+
 struct apigw_view {
+	struct apigw *owner;
 	struct fg_arena *arena;
 	struct apigw_api **slot;    /* open addressing by id */
 	size_t cap, napis;
 	regex_t **regs;             /* every compiled pattern, for regfree */
 	size_t nregs, capregs;
+	struct apigw_key **keys;    /* open addressing by value */
+	size_t capkeys, nkeys;
 };
 
 void *apigw_view_compile(void *self, const struct stack_world *w, struct fg_err *err);
@@ -375,6 +467,7 @@ const char *apigw_sig_incomplete(struct fg_arena *a, const char *authz, bool has
 struct apigw_rq {
 	struct apigw *a;
 	const struct stack_world *w;
+	const struct apigw_view *view;
 	struct fg_http_req *req;
 	struct fg_http_resp *resp;
 	struct fg_trace *t;
@@ -405,6 +498,8 @@ struct apigw_rq {
  */
 void apigw_gateway_error(struct apigw_rq *r, enum apigw_gr g, int status, const char *error_type,
 			 const char *message, const char *body);
+/* API Gateway's payload limit (aws-behavior.md §1.8). */
+#define APIGW_BODY_LIMIT ((size_t)10485760)
 /* The integration-level error bodies, with the space after the colon (§1.5). */
 #define APIGW_BODY_ISE "{\"message\": \"Internal server error\"}"
 #define APIGW_BODY_TIMEOUT "{\"message\": \"Endpoint request timed out\"}"
@@ -417,6 +512,30 @@ void apigw_vtl_env_init(struct apigw_rq *r, struct apigw_vtl_env *env, const cha
 /* The value of a request/response mapping expression ("'literal'", "method.request.header.X",
  * "stageVariables.x", "context.requestId", ...), NULL when it has none. */
 const char *apigw_map_expr(struct apigw_rq *r, const char *expr);
+
+/* ------------------------------------------------------------- apigw_keys.c */
+
+/* AWS::ApiGateway::ApiKey, UsagePlan, UsagePlanKey. */
+void apigw_keys_register(struct apigw *a, struct stack_registry *r);
+/* Adds the world's keys and plans to v (called by apigw_view_compile). */
+void apigw_keys_compile(struct apigw_view *v, const struct stack_world *w);
+/* The enabled-or-not key with this value; NULL when none. */
+const struct apigw_key *apigw_view_key(const struct apigw_view *v, const char *value);
+
+struct apigw_usage *apigw_usage_new(void);
+void apigw_usage_destroy(struct apigw_usage **up);
+/* Forgets the counters of key/plan pairs that v no longer has. */
+void apigw_usage_sweep(struct apigw_usage *u, const struct apigw_view *v);
+enum apigw_take { APIGW_TAKE_OK, APIGW_TAKE_THROTTLED, APIGW_TAKE_QUOTA };
+/* Counts one request of key under plan (and the method's throttle, may be NULL) at now_ms;
+ * *left gets the quota left (-1 without quota). */
+enum apigw_take apigw_usage_take(struct apigw_usage *u, const struct apigw_plan *p,
+				 const struct apigw_key *k,
+				 const struct apigw_method_throttle *mt, int64_t now_ms,
+				 long *left);
+/* The request's API key check for a method with ApiKeyRequired (§1.5); false when the
+ * response is already made (403 / 429). */
+bool apigw_keys_check(struct apigw_rq *r);
 
 /* ------------------------------------------------------------ apigw_integ.c */
 

@@ -552,7 +552,7 @@ static void too_large(struct apigw_rq *r)
 
 	HOP(r, "request body of %zu bytes is over API Gateway's 10485760-byte limit "
 	    "(aws-behavior.md §1.8): 413, plain text, not a gateway response",
-	    r->req->body_seen);
+	    r->req->body_seen > r->req->body_len ? r->req->body_seen : r->req->body_len);
 	fg_http_set_body(r->resp, 413, "text/plain", msg, sizeof(msg) - 1);
 }
 
@@ -725,7 +725,8 @@ static void pipeline(struct apigw_rq *r, const struct apigw_view *v)
 	HOP(r, "%s: api %s%s%s, stage %s, path %s", r->tg.form, r->tg.api_id,
 	    r->tg.region[0] ? " region " : "", r->tg.region,
 	    r->tg.stage ? r->tg.stage : "(none)", r->tg.rest ? r->tg.rest : "/");
-	if (r->req->body_too_large) {
+	/* the server keeps one byte past the limit, so either says the body is over it */
+	if (r->req->body_too_large || r->req->body_len > APIGW_BODY_LIMIT) {
 		too_large(r);
 		return;
 	}
@@ -734,7 +735,7 @@ static void pipeline(struct apigw_rq *r, const struct apigw_view *v)
 		unknown_api(r);
 		return;
 	}
-	if (!resolve_stage(r) || !route(r) || !authorize(r))
+	if (!resolve_stage(r) || !route(r) || !authorize(r) || !apigw_keys_check(r))
 		return;
 	integrate(r);
 }
@@ -747,6 +748,7 @@ void apigw_serve(void *self, const struct stack_world *w, const void *view,
 	memset(&r, 0, sizeof(r));
 	r.a = self;
 	r.w = w;
+	r.view = view;
 	r.req = req;
 	r.resp = resp;
 	r.t = t;

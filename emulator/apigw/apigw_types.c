@@ -27,7 +27,6 @@
 #define T_STAGE "AWS::ApiGateway::Stage"
 #define T_GWRESP "AWS::ApiGateway::GatewayResponse"
 
-static const char ID_ALPHABET[] = "abcdefghijklmnopqrstuvwxyz0123456789";
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -46,236 +45,6 @@ static const char *pstr(const cJSON *o, const char *k)
 static const char *attr_of(const cJSON *res, const char *k)
 {
 	return pstr(prop(res, "Attributes"), k);
-}
-
-/* CloudFormation's report of a failed handler call: the service's own message. */
-static int handler_err(const struct stack_rctx *c, struct fg_err *err, int status,
-		       const char *code, const char *property, const char *fmt, ...)
-	FG_PRINTF(6, 7);
-
-static int handler_err(const struct stack_rctx *c, struct fg_err *err, int status,
-		       const char *code, const char *property, const char *fmt, ...)
-{
-	char msg[1200], path[400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	fg_err_set(err, status, code, "Resource handler returned message: \"%s\"", msg);
-	if (property != NULL) {
-		snprintf(path, sizeof(path), "Resources.%s.Properties.%s", c->logical_id, property);
-		fg_err_at(err, c->logical_id, path);
-	}
-	return -1;
-}
-
-/* CloudFormation's own schema check (before any handler runs). */
-static int schema_err(const struct stack_rctx *c, struct fg_err *err, const char *property,
-		      const char *fmt, ...) FG_PRINTF(4, 5);
-
-static int schema_err(const struct stack_rctx *c, struct fg_err *err, const char *property,
-		      const char *fmt, ...)
-{
-	char msg[1200], path[400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	fg_err_set(err, 400, "ValidationError",
-		   "Properties validation failed for resource %s with message: %s",
-		   c->logical_id, msg);
-	snprintf(path, sizeof(path), "Resources.%s.Properties%s%s", c->logical_id,
-		 property ? "." : "", property ? property : "");
-	fg_err_at(err, c->logical_id, path);
-	return -1;
-}
-
-static const char *json_kind(const cJSON *v)
-{
-	if (cJSON_IsString(v))
-		return "String";
-	if (cJSON_IsNumber(v))
-		return "Integer";
-	if (cJSON_IsBool(v))
-		return "Boolean";
-	if (cJSON_IsArray(v))
-		return "JSONArray";
-	if (cJSON_IsObject(v))
-		return "JSONObject";
-	return "Null";
-}
-
-/* A required string property. */
-static int need_str(const struct stack_rctx *c, const cJSON *props, const char *k,
-		    const char **out, struct fg_err *err)
-{
-	const cJSON *v = prop(props, k);
-
-	if (v == NULL)
-		return schema_err(c, err, k, "#: required key [%s] not found", k);
-	if (!cJSON_IsString(v))
-		return schema_err(c, err, k, "#/%s: expected type: String, found: %s", k,
-				  json_kind(v));
-	*out = v->valuestring;
-	return 0;
-}
-
-/* An optional string property (NULL when absent). */
-static int opt_str(const struct stack_rctx *c, const cJSON *props, const char *k,
-		   const char *where, const char **out, struct fg_err *err)
-{
-	const cJSON *v = prop(props, k);
-
-	*out = NULL;
-	if (v == NULL || cJSON_IsNull(v))
-		return 0;
-	if (!cJSON_IsString(v))
-		return schema_err(c, err, where, "#/%s: expected type: String, found: %s",
-				  where, json_kind(v));
-	*out = v->valuestring;
-	return 0;
-}
-
-/* An optional boolean (true/false or the strings CloudFormation also accepts). */
-static int opt_bool(const struct stack_rctx *c, const cJSON *props, const char *k, bool *out,
-		    struct fg_err *err)
-{
-	const cJSON *v = prop(props, k);
-
-	if (v == NULL)
-		return 0;
-	if (cJSON_IsBool(v))
-		*out = cJSON_IsTrue(v);
-	else if (cJSON_IsString(v) && strcmp(v->valuestring, "true") == 0)
-		*out = true;
-	else if (cJSON_IsString(v) && strcmp(v->valuestring, "false") == 0)
-		*out = false;
-	else
-		return schema_err(c, err, k, "#/%s: expected type: Boolean, found: %s", k,
-				  json_kind(v));
-	return 0;
-}
-
-/* An optional integer (a number or a numeric string, as CloudFormation accepts). */
-static int opt_int(const struct stack_rctx *c, const cJSON *props, const char *k,
-		   const char *where, long *out, struct fg_err *err)
-{
-	const cJSON *v = prop(props, k);
-	char *end;
-
-	if (v == NULL)
-		return 0;
-	if (cJSON_IsNumber(v) && v->valuedouble == (double)(long)v->valuedouble) {
-		*out = (long)v->valuedouble;
-		return 0;
-	}
-	if (cJSON_IsString(v) && v->valuestring[0]) {
-		*out = strtol(v->valuestring, &end, 10);
-		if (*end == '\0')
-			return 0;
-	}
-	return schema_err(c, err, where, "#/%s: expected type: Integer, found: %s", where,
-			  json_kind(v));
-}
-
-/* A map of strings (templates, parameters, variables); absent is fine. */
-static int opt_str_map(const struct stack_rctx *c, const cJSON *props, const char *k,
-		       const char *where, struct fg_err *err)
-{
-	const cJSON *v = prop(props, k), *it;
-
-	if (v == NULL || cJSON_IsNull(v))
-		return 0;
-	if (!cJSON_IsObject(v))
-		return schema_err(c, err, where, "#/%s: expected type: JSONObject, found: %s",
-				  where, json_kind(v));
-	cJSON_ArrayForEach(it, v) {
-		if (!cJSON_IsString(it) && !cJSON_IsBool(it))
-			return schema_err(c, err, where,
-					  "#/%s/%s: expected type: String, found: %s", where,
-					  it->string, json_kind(it));
-	}
-	return 0;
-}
-
-static void warn(const struct stack_rctx *c, const char *fmt, ...) FG_PRINTF(2, 3);
-
-static void warn(const struct stack_rctx *c, const char *fmt, ...)
-{
-	char msg[800], line[1000];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	snprintf(line, sizeof(line), "Resources.%s: %s", c->logical_id, msg);
-	if (c->warnings != NULL)
-		cJSON_AddItemToArray(c->warnings, cJSON_CreateString(line));
-}
-
-/* The physical id: pinned (already in phys), kept (update), or derived from the identity. */
-static void derive_id(const struct stack_rctx *c, const char *salt, size_t n, char phys[256])
-{
-	if (phys[0] == '\0')
-		stack_derived_id(c, salt, ID_ALPHABET, n, phys);
-}
-
-/*
- * Calls f on every deployed resource of this type whose RestApiId is api_id: this stack's
- * resources deployed so far in this change, then the other stacks' (this stack's previous
- * version is being replaced). f returns true to stop; the resource it stopped on is returned.
- */
-typedef bool (*visit_f)(const cJSON *res, void *arg);
-
-static const cJSON *visit_list(const cJSON *list, const char *type, const char *api_id,
-			       visit_f f, void *arg)
-{
-	const cJSON *r;
-
-	cJSON_ArrayForEach(r, list) {
-		const cJSON *props = prop(r, "Properties");
-		const char *api = pstr(props, "RestApiId");
-
-		if (strcmp(pstr(r, "Type"), type) == 0 && api != NULL &&
-		    strcmp(api, api_id) == 0 && f(r, arg))
-			return r;
-	}
-	return NULL;
-}
-
-static const cJSON *visit_api(const struct stack_rctx *c, const char *type, const char *api_id,
-			      visit_f f, void *arg)
-{
-	const cJSON *doc, *hit = visit_list(c->deployed, type, api_id, f, arg);
-
-	if (hit != NULL)
-		return hit;
-	cJSON_ArrayForEach(doc, stack_world_stacks(c->world)) {
-		if (strcmp(pstr(doc, "Name"), c->stack_name) == 0)
-			continue;
-		hit = visit_list(prop(doc, "Resources"), type, api_id, f, arg);
-		if (hit != NULL)
-			return hit;
-	}
-	return NULL;
-}
-
-/* The RestApi a resource names, or the AWS NotFound error. */
-static const cJSON *find_api(const struct stack_rctx *c, const cJSON *props,
-			     struct fg_err *err)
-{
-	const char *id = NULL;
-	const cJSON *api;
-
-	if (need_str(c, props, "RestApiId", &id, err) != 0)
-		return NULL;
-	api = stack_rctx_find(c, T_RESTAPI, id);
-	if (api == NULL)
-		handler_err(c, err, 404, "NotFoundException", "RestApiId",
-			    "Invalid API identifier specified %s:%s", c->account, id);
-	return api;
 }
 
 /* A resource id of the API: its root, or one of its AWS::ApiGateway::Resource. Sets *path_part
@@ -308,24 +77,24 @@ static int endpoint_type(const struct stack_rctx *c, const cJSON *props, const c
 	if (ec == NULL)
 		return 0;
 	if (!cJSON_IsObject(ec))
-		return schema_err(c, err, "EndpointConfiguration",
+		return apigw_schema_err(c, err, "EndpointConfiguration",
 				  "#/EndpointConfiguration: expected type: JSONObject, found: %s",
-				  json_kind(ec));
+					apigw_json_kind(ec));
 	types = prop(ec, "Types");
 	if (types == NULL)
 		return 0;
 	if (!cJSON_IsArray(types) || cJSON_GetArraySize(types) != 1)
-		return handler_err(c, err, 400, "BadRequestException",
-				   "EndpointConfiguration.Types",
+		return apigw_handler_err(c, err, 400, "BadRequestException",
+					 "EndpointConfiguration.Types",
 				   "Invalid endpoint configuration: exactly one endpoint type "
-				   "must be specified");
+					 "must be specified");
 	t = cJSON_GetArrayItem(types, 0);
 	if (!cJSON_IsString(t) || (strcmp(t->valuestring, "EDGE") != 0 &&
 				   strcmp(t->valuestring, "REGIONAL") != 0 &&
 				   strcmp(t->valuestring, "PRIVATE") != 0))
-		return schema_err(c, err, "EndpointConfiguration.Types",
+		return apigw_schema_err(c, err, "EndpointConfiguration.Types",
 				  "#/EndpointConfiguration/Types/0: %s is not a valid enum value",
-				  cJSON_IsString(t) ? t->valuestring : json_kind(t));
+					cJSON_IsString(t) ? t->valuestring : apigw_json_kind(t));
 	*out = t->valuestring;
 	return 0;
 }
@@ -336,48 +105,52 @@ static int restapi_validate(struct stack_rctx *c, const cJSON *props, struct fg_
 	const cJSON *bmt = prop(props, "BinaryMediaTypes"), *it;
 	bool b = false;
 
-	if (opt_str(c, props, "Name", "Name", &name, err) != 0 ||
-	    opt_str(c, props, "ApiKeySourceType", "ApiKeySourceType", &src, err) != 0 ||
-	    opt_bool(c, props, "DisableExecuteApiEndpoint", &b, err) != 0 ||
+	if (apigw_opt_str(c, props, "Name", "Name", &name, err) != 0 ||
+	    apigw_opt_str(c, props, "ApiKeySourceType", "ApiKeySourceType", &src, err) != 0 ||
+	    apigw_opt_bool(c, props, "DisableExecuteApiEndpoint", &b, err) != 0 ||
 	    endpoint_type(c, props, &ep, err) != 0)
 		return -1;
 	if (name == NULL && prop(props, "Body") == NULL && prop(props, "BodyS3Location") == NULL)
-		return schema_err(c, err, NULL, "#: required key [Name] not found");
+		return apigw_schema_err(c, err, NULL, "#: required key [Name] not found");
 	if (src != NULL && strcmp(src, "HEADER") != 0 && strcmp(src, "AUTHORIZER") != 0)
-		return schema_err(c, err, "ApiKeySourceType",
-				  "#/ApiKeySourceType: %s is not a valid enum value", src);
+		return apigw_schema_err(c, err, "ApiKeySourceType",
+					"#/ApiKeySourceType: %s is not a valid enum value", src);
 	if (bmt != NULL && !cJSON_IsArray(bmt))
-		return schema_err(c, err, "BinaryMediaTypes",
-				  "#/BinaryMediaTypes: expected type: JSONArray, found: %s",
-				  json_kind(bmt));
+		return apigw_schema_err(c, err, "BinaryMediaTypes",
+					"#/BinaryMediaTypes: expected type: JSONArray, found: %s",
+					apigw_json_kind(bmt));
 	cJSON_ArrayForEach(it, bmt) {
 		if (!cJSON_IsString(it))
-			return schema_err(c, err, "BinaryMediaTypes",
+			return apigw_schema_err(c, err, "BinaryMediaTypes",
 					  "#/BinaryMediaTypes: expected type: String, found: %s",
-					  json_kind(it));
+						apigw_json_kind(it));
 	}
+	if (prop(props, "Body") != NULL && apigw_openapi_validate(c, prop(props, "Body"), err) != 0)
+		return -1;
 	pinned = pstr(prop(c->metadata, "Frontgate"), "Id");
 	if (pinned != NULL && (strlen(pinned) == 0 || strlen(pinned) > 63 ||
-			       strspn(pinned, ID_ALPHABET) != strlen(pinned)))
-		return schema_err(c, err, NULL,
+			       strspn(pinned, APIGW_ID_ALPHABET) != strlen(pinned)))
+		return apigw_schema_err(c, err, NULL,
 				  "Metadata.Frontgate.Id '%s' cannot be a REST API id: it is the "
 				  "first label of the API's host name, so use lowercase letters "
-				  "and digits (AWS ids are 10 of them)", pinned);
+					"and digits (AWS ids are 10 of them)", pinned);
 	return 0;
 }
 
 static void restapi_warnings(const struct stack_rctx *c, const cJSON *props, const char *ep)
 {
-	if (prop(props, "Body") != NULL || prop(props, "BodyS3Location") != NULL)
-		warn(c, "Body/BodyS3Location (OpenAPI import) is not emulated yet: the API has "
-		     "only the resources and methods declared as AWS::ApiGateway::* resources");
+	if (prop(props, "BodyS3Location") != NULL)
+		apigw_warn(c, "BodyS3Location is not emulated (frontgate cannot read S3): put the "
+			   "OpenAPI document in Body; the API has only the resources and methods "
+			   "declared as AWS::ApiGateway::* resources");
 	if (prop(props, "Policy") != NULL)
-		warn(c, "Policy is stored; resource policies are not enforced yet");
+		apigw_warn(c, "Policy is stored; resource policies are not enforced yet");
 	if (strcmp(ep, "PRIVATE") == 0)
-		warn(c, "PRIVATE endpoint: VPC endpoint restrictions are not emulated; frontgate "
-		     "serves the API on its default execute-api host");
+		apigw_warn(c,
+			   "PRIVATE endpoint: VPC endpoint restrictions are not emulated; frontgate "
+			   "serves the API on its default execute-api host");
 	if (prop(props, "CloneFrom") != NULL)
-		warn(c, "CloneFrom is not emulated (nothing is copied from the source API)");
+		apigw_warn(c, "CloneFrom is not emulated (nothing is copied from the source API)");
 }
 
 static int restapi_create(struct stack_rctx *c, const cJSON *props, char phys[256],
@@ -387,14 +160,17 @@ static int restapi_create(struct stack_rctx *c, const cJSON *props, char phys[25
 	const char *ep = "EDGE";
 
 	endpoint_type(c, props, &ep, err);
-	derive_id(c, "restapi", 10, phys);
+	apigw_derive_id(c, "restapi", 10, phys);
 	/* the root resource id is the API's; pinning the API id moves it too */
 	{
 		struct stack_rctx rc = *c;
 
 		rc.logical_id = phys;
-		stack_derived_id(&rc, "root-resource", ID_ALPHABET, 10, root);
+		stack_derived_id(&rc, "root-resource", APIGW_ID_ALPHABET, 10, root);
 	}
+	if (prop(props, "Body") != NULL &&
+	    apigw_openapi_import(c, phys, root, prop(props, "Body"), state, err) != 0)
+		return -1;
 	cJSON_AddStringToObject(attrs, "RestApiId", phys);
 	cJSON_AddStringToObject(attrs, "RootResourceId", root);
 	restapi_warnings(c, props, ep);
@@ -462,33 +238,33 @@ static int resource_validate(struct stack_rctx *c, const cJSON *props, struct fg
 	const cJSON *api;
 	struct sibling_check s;
 
-	if (need_str(c, props, "PathPart", &part, err) != 0 ||
-	    need_str(c, props, "ParentId", &parent, err) != 0 ||
-	    (api = find_api(c, props, err)) == NULL)
+	if (apigw_need_str(c, props, "PathPart", &part, err) != 0 ||
+	    apigw_need_str(c, props, "ParentId", &parent, err) != 0 ||
+	    (api = apigw_find_api(c, props, err)) == NULL)
 		return -1;
 	if (!path_part_valid(part))
-		return handler_err(c, err, 400, "BadRequestException", "PathPart",
+		return apigw_handler_err(c, err, 400, "BadRequestException", "PathPart",
 				   "Resource's path part only allow a-zA-Z0-9._- and curly braces "
 				   "at the beginning and the end and an optional plus sign before "
-				   "the closing brace.");
+					 "the closing brace.");
 	if (!find_resource(c, api, parent, &parent_part))
-		return handler_err(c, err, 404, "NotFoundException", "ParentId",
-				   "Invalid Resource identifier specified");
+		return apigw_handler_err(c, err, 404, "NotFoundException", "ParentId",
+					 "Invalid Resource identifier specified");
 	if (is_greedy(parent_part))
-		return handler_err(c, err, 400, "BadRequestException", "ParentId",
-				   "Cannot create a child of a resource with a greedy path "
-				   "variable: %s", parent_part);
+		return apigw_handler_err(c, err, 400, "BadRequestException", "ParentId",
+					 "Cannot create a child of a resource with a greedy path "
+					 "variable: %s", parent_part);
 	memset(&s, 0, sizeof(s));
 	s.parent = parent;
 	s.part = part;
-	if (visit_api(c, T_RESOURCE, pstr(api, "PhysicalId"), sibling_visit, &s) != NULL) {
+	if (apigw_visit_api(c, T_RESOURCE, pstr(api, "PhysicalId"), sibling_visit, &s) != NULL) {
 		if (s.variable)
-			return handler_err(c, err, 409, "ConflictException", "PathPart",
-					   "A sibling (%s) of this resource already has a "
+			return apigw_handler_err(c, err, 409, "ConflictException", "PathPart",
+						 "A sibling (%s) of this resource already has a "
 					   "variable path part -- only one is allowed", s.clash);
-		return handler_err(c, err, 409, "ConflictException", "PathPart",
-				   "Another resource with the same parent already has this "
-				   "name: %s", part);
+		return apigw_handler_err(c, err, 409, "ConflictException", "PathPart",
+					 "Another resource with the same parent already has this "
+					 "name: %s", part);
 	}
 	return 0;
 }
@@ -504,7 +280,7 @@ static int resource_create(struct stack_rctx *c, const cJSON *props, char phys[2
 	if (c->previous != NULL &&
 	    !cJSON_Compare(props, prop(c->previous, "Properties"), true))
 		phys[0] = pstr(prop(c->metadata, "Frontgate"), "Id") ? phys[0] : '\0';
-	derive_id(c, salt, 6, phys);
+	apigw_derive_id(c, salt, 6, phys);
 	cJSON_AddStringToObject(attrs, "ResourceId", phys);
 	return 0;
 }
@@ -553,23 +329,23 @@ static int integ_uri_check(const struct stack_rctx *c, const char *type, const c
 		else if (uri != NULL && strncmp(uri, "https://", 8) == 0)
 			host = uri + 8;
 		if (host == NULL || *host == '\0' || *host == '/' || *host == ':')
-			return handler_err(c, err, 400, "BadRequestException", "Integration.Uri",
-					   "Invalid HTTP endpoint specified for URI");
+			return apigw_handler_err(c, err, 400, "BadRequestException", "Integration.Uri",
+						 "Invalid HTTP endpoint specified for URI");
 		return 0;
 	}
 	if (strcmp(type, "AWS_PROXY") == 0 || strcmp(type, "AWS") == 0) {
 		if (uri == NULL || strncmp(uri, "arn:", 4) != 0)
-			return handler_err(c, err, 400, "BadRequestException", "Integration.Uri",
-					   "Invalid ARN specified in the request");
+			return apigw_handler_err(c, err, 400, "BadRequestException", "Integration.Uri",
+						 "Invalid ARN specified in the request");
 		if (strstr(uri, ":path/") == NULL && strstr(uri, ":action/") == NULL)
-			return handler_err(c, err, 400, "BadRequestException", "Integration.Uri",
+			return apigw_handler_err(c, err, 400, "BadRequestException", "Integration.Uri",
 					   "AWS ARN for integration must contain path or action");
 		if (strcmp(type, "AWS_PROXY") == 0 && strstr(uri, ":lambda:path/") == NULL &&
 		    strstr(uri, ":firehose:") == NULL)
-			return handler_err(c, err, 400, "BadRequestException", "Integration.Uri",
-					   "Integrations of type 'AWS_PROXY' currently only "
-					   "supports Lambda function and Firehose stream "
-					   "invocations.");
+			return apigw_handler_err(c, err, 400, "BadRequestException", "Integration.Uri",
+						 "Integrations of type 'AWS_PROXY' currently only "
+						 "supports Lambda function and Firehose stream "
+						 "invocations.");
 	}
 	return 0;
 }
@@ -583,9 +359,9 @@ static int integ_responses_check(const struct stack_rctx *c, const cJSON *integ,
 	if (list == NULL)
 		return 0;
 	if (!cJSON_IsArray(list))
-		return schema_err(c, err, "Integration.IntegrationResponses",
+		return apigw_schema_err(c, err, "Integration.IntegrationResponses",
 				  "#/Integration/IntegrationResponses: expected type: JSONArray, "
-				  "found: %s", json_kind(list));
+					"found: %s", apigw_json_kind(list));
 	cJSON_ArrayForEach(ir, list) {
 		char where[128];
 		const char *sc = NULL, *pat = NULL;
@@ -593,30 +369,30 @@ static int integ_responses_check(const struct stack_rctx *c, const cJSON *integ,
 
 		snprintf(where, sizeof(where), "Integration/IntegrationResponses/%d", i);
 		if (!cJSON_IsObject(ir))
-			return schema_err(c, err, "Integration.IntegrationResponses",
-					  "#/%s: expected type: JSONObject, found: %s", where,
-					  json_kind(ir));
+			return apigw_schema_err(c, err, "Integration.IntegrationResponses",
+						"#/%s: expected type: JSONObject, found: %s", where,
+						apigw_json_kind(ir));
 		if (prop(ir, "StatusCode") == NULL)
-			return schema_err(c, err, "Integration.IntegrationResponses",
-					  "#/%s: required key [StatusCode] not found", where);
+			return apigw_schema_err(c, err, "Integration.IntegrationResponses",
+						"#/%s: required key [StatusCode] not found", where);
 		if (cJSON_IsNumber(prop(ir, "StatusCode")))
 			n = (long)prop(ir, "StatusCode")->valuedouble;
-		else if (opt_str(c, ir, "StatusCode", "Integration.IntegrationResponses", &sc,
-				 err) != 0)
+		else if (apigw_opt_str(c, ir, "StatusCode", "Integration.IntegrationResponses", &sc,
+				       err) != 0)
 			return -1;
 		else
 			n = strtol(sc, NULL, 10);
 		if (n < 100 || n > 599)
-			return handler_err(c, err, 400, "BadRequestException",
-					   "Integration.IntegrationResponses",
+			return apigw_handler_err(c, err, 400, "BadRequestException",
+						 "Integration.IntegrationResponses",
 					   "Invalid status code specified: %s must be a valid HTTP "
-					   "status code", sc ? sc : "?");
-		if (opt_str(c, ir, "SelectionPattern", "Integration.IntegrationResponses", &pat,
-			    err) != 0 ||
-		    opt_str_map(c, ir, "ResponseTemplates", "Integration.IntegrationResponses",
-				err) != 0 ||
-		    opt_str_map(c, ir, "ResponseParameters", "Integration.IntegrationResponses",
-				err) != 0)
+						 "status code", sc ? sc : "?");
+		if (apigw_opt_str(c, ir, "SelectionPattern", "Integration.IntegrationResponses", &pat,
+				  err) != 0 ||
+		    apigw_opt_str_map(c, ir, "ResponseTemplates", "Integration.IntegrationResponses",
+				  err) != 0 ||
+		    apigw_opt_str_map(c, ir, "ResponseParameters", "Integration.IntegrationResponses",
+				  err) != 0)
 			return -1;
 		i++;
 	}
@@ -631,55 +407,60 @@ static int integ_check(struct stack_rctx *c, const cJSON *integ, struct fg_err *
 	bool known = false;
 
 	if (!cJSON_IsObject(integ))
-		return schema_err(c, err, "Integration",
-				  "#/Integration: expected type: JSONObject, found: %s",
-				  json_kind(integ));
+		return apigw_schema_err(c, err, "Integration",
+					"#/Integration: expected type: JSONObject, found: %s",
+					apigw_json_kind(integ));
 	if (prop(integ, "Type") == NULL)
-		return schema_err(c, err, "Integration",
-				  "#/Integration: required key [Type] not found");
-	if (opt_str(c, integ, "Type", "Integration.Type", &type, err) != 0 ||
-	    opt_str(c, integ, "IntegrationHttpMethod", "Integration.IntegrationHttpMethod", &hm,
+		return apigw_schema_err(c, err, "Integration",
+					"#/Integration: required key [Type] not found");
+	if (apigw_opt_str(c, integ, "Type", "Integration.Type", &type, err) != 0 ||
+	    apigw_opt_str(c, integ, "IntegrationHttpMethod", "Integration.IntegrationHttpMethod", &hm,
 		    err) != 0 ||
-	    opt_str(c, integ, "Uri", "Integration.Uri", &uri, err) != 0 ||
-	    opt_str(c, integ, "PassthroughBehavior", "Integration.PassthroughBehavior", &pt,
+	    apigw_opt_str(c, integ, "Uri", "Integration.Uri", &uri, err) != 0 ||
+	    apigw_opt_str(c, integ, "PassthroughBehavior", "Integration.PassthroughBehavior", &pt,
 		    err) != 0 ||
-	    opt_str(c, integ, "ConnectionType", "Integration.ConnectionType", &ct, err) != 0 ||
-	    opt_int(c, integ, "TimeoutInMillis", "Integration/TimeoutInMillis", &timeout,
+	    apigw_opt_str(c, integ, "ConnectionType", "Integration.ConnectionType", &ct, err) != 0 ||
+	    apigw_opt_int(c, integ, "TimeoutInMillis", "Integration/TimeoutInMillis", &timeout,
 		    err) != 0 ||
-	    opt_str_map(c, integ, "RequestTemplates", "Integration/RequestTemplates", err) != 0 ||
-	    opt_str_map(c, integ, "RequestParameters", "Integration/RequestParameters",
+	    apigw_opt_str_map(c, integ, "RequestTemplates", "Integration/RequestTemplates",
+			      err) != 0 ||
+	    apigw_opt_str_map(c, integ, "RequestParameters", "Integration/RequestParameters",
 			err) != 0 ||
 	    integ_responses_check(c, integ, err) != 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 		known |= strcmp(type, types[i]) == 0;
 	if (!known)
-		return schema_err(c, err, "Integration.Type",
-				  "#/Integration/Type: %s is not a valid enum value", type);
+		return apigw_schema_err(c, err, "Integration.Type",
+					"#/Integration/Type: %s is not a valid enum value", type);
 	if (strcmp(type, "MOCK") != 0 && (hm == NULL || hm[0] == '\0'))
-		return handler_err(c, err, 400, "BadRequestException",
-				   "Integration.IntegrationHttpMethod",
-				   "Enumeration value for HttpMethod must be non-empty");
+		return apigw_handler_err(c, err, 400, "BadRequestException",
+					 "Integration.IntegrationHttpMethod",
+					 "Enumeration value for HttpMethod must be non-empty");
 	if (hm != NULL && hm[0] && apigw_verb(hm) < 0)
-		return handler_err(c, err, 400, "BadRequestException",
-				   "Integration.IntegrationHttpMethod",
-				   "Invalid HttpMethod specified. Valid options are "
-				   "GET,PUT,POST,DELETE,PATCH,OPTIONS,HEAD,ANY");
+		return apigw_handler_err(c, err, 400, "BadRequestException",
+					 "Integration.IntegrationHttpMethod",
+					 "Invalid HttpMethod specified. Valid options are "
+					 "GET,PUT,POST,DELETE,PATCH,OPTIONS,HEAD,ANY");
 	if (integ_uri_check(c, type, uri, err) != 0)
 		return -1;
 	if (timeout < 50 || timeout > 29000)
-		return handler_err(c, err, 400, "BadRequestException", "Integration.TimeoutInMillis",
-				   "Timeout should be between 50 ms and 29000 ms");
+		return apigw_handler_err(c, err, 400, "BadRequestException",
+					 "Integration.TimeoutInMillis",
+					 "Timeout should be between 50 ms and 29000 ms");
 	if (pt != NULL && strcmp(pt, "WHEN_NO_MATCH") != 0 &&
 	    strcmp(pt, "WHEN_NO_TEMPLATES") != 0 && strcmp(pt, "NEVER") != 0)
-		return schema_err(c, err, "Integration.PassthroughBehavior",
+		return apigw_schema_err(c, err, "Integration.PassthroughBehavior",
 				  "#/Integration/PassthroughBehavior: %s is not a valid enum value",
-				  pt);
+					pt);
 	if (strcmp(type, "AWS") == 0)
-		warn(c, "Integration Type AWS (AWS service integration) is not emulated: requests "
-		     "to this method get 500 Internal server error");
+		apigw_warn(c,
+			   "Integration Type AWS (AWS service integration) is not emulated: requests "
+			   "to this method get 500 Internal server error");
 	if (ct != NULL && strcmp(ct, "VPC_LINK") == 0)
-		warn(c, "ConnectionType VPC_LINK is not emulated: frontgate calls the Uri directly");
+		apigw_warn(c,
+			   "ConnectionType VPC_LINK is not emulated: frontgate calls the Uri "
+			   "directly");
 	return 0;
 }
 
@@ -690,31 +471,31 @@ static int method_validate(struct stack_rctx *c, const cJSON *props, struct fg_e
 	bool key = false;
 	struct method_check mc;
 
-	if (need_str(c, props, "HttpMethod", &verb, err) != 0 ||
-	    need_str(c, props, "ResourceId", &rid, err) != 0 ||
-	    opt_str(c, props, "AuthorizationType", "AuthorizationType", &auth, err) != 0 ||
-	    opt_bool(c, props, "ApiKeyRequired", &key, err) != 0 ||
-	    opt_str_map(c, props, "RequestParameters", "RequestParameters", err) != 0 ||
-	    (api = find_api(c, props, err)) == NULL)
+	if (apigw_need_str(c, props, "HttpMethod", &verb, err) != 0 ||
+	    apigw_need_str(c, props, "ResourceId", &rid, err) != 0 ||
+	    apigw_opt_str(c, props, "AuthorizationType", "AuthorizationType", &auth, err) != 0 ||
+	    apigw_opt_bool(c, props, "ApiKeyRequired", &key, err) != 0 ||
+	    apigw_opt_str_map(c, props, "RequestParameters", "RequestParameters", err) != 0 ||
+	    (api = apigw_find_api(c, props, err)) == NULL)
 		return -1;
 	if (apigw_verb(verb) < 0)
-		return handler_err(c, err, 400, "BadRequestException", "HttpMethod",
-				   "Invalid HttpMethod specified. Valid options are "
-				   "GET,PUT,POST,DELETE,PATCH,OPTIONS,HEAD,ANY");
+		return apigw_handler_err(c, err, 400, "BadRequestException", "HttpMethod",
+					 "Invalid HttpMethod specified. Valid options are "
+					 "GET,PUT,POST,DELETE,PATCH,OPTIONS,HEAD,ANY");
 	if (!find_resource(c, api, rid, &part))
-		return handler_err(c, err, 404, "NotFoundException", "ResourceId",
-				   "Invalid Resource identifier specified");
+		return apigw_handler_err(c, err, 404, "NotFoundException", "ResourceId",
+					 "Invalid Resource identifier specified");
 	if (auth != NULL && strcmp(auth, "NONE") != 0 && strcmp(auth, "AWS_IAM") != 0 &&
 	    strcmp(auth, "CUSTOM") != 0 && strcmp(auth, "COGNITO_USER_POOLS") != 0)
-		return schema_err(c, err, "AuthorizationType",
-				  "#/AuthorizationType: %s is not a valid enum value", auth);
+		return apigw_schema_err(c, err, "AuthorizationType",
+					"#/AuthorizationType: %s is not a valid enum value", auth);
 	if (integ != NULL && integ_check(c, integ, err) != 0)
 		return -1;
 	mc.resource = rid;
 	mc.verb = verb;
-	if (visit_api(c, T_METHOD, pstr(api, "PhysicalId"), method_visit, &mc) != NULL)
-		return handler_err(c, err, 409, "ConflictException", "HttpMethod",
-				   "Method already exists for this resource");
+	if (apigw_visit_api(c, T_METHOD, pstr(api, "PhysicalId"), method_visit, &mc) != NULL)
+		return apigw_handler_err(c, err, 409, "ConflictException", "HttpMethod",
+					 "Method already exists for this resource");
 	return 0;
 }
 
@@ -727,12 +508,14 @@ static int method_create(struct stack_rctx *c, const cJSON *props, char phys[256
 		stack_default_physical_id(c, phys);
 	if (auth != NULL && (strcmp(auth, "CUSTOM") == 0 ||
 			     strcmp(auth, "COGNITO_USER_POOLS") == 0))
-		warn(c, "AuthorizationType %s: authorizers are not emulated yet; requests to this "
-		     "method get 500 Internal server error (the trace says why)", auth);
+		apigw_warn(c,
+			   "AuthorizationType %s: authorizers are not emulated yet; requests to this "
+			   "method get 500 Internal server error (the trace says why)", auth);
 	if (prop(props, "RequestValidatorId") != NULL)
-		warn(c, "RequestValidatorId: request validation is not emulated yet");
+		apigw_warn(c, "RequestValidatorId: request validation is not emulated yet");
 	if (prop(props, "Integration") == NULL)
-		warn(c, "the method has no Integration: a Deployment of its API fails, as in AWS");
+		apigw_warn(c,
+			   "the method has no Integration: a Deployment of its API fails, as in AWS");
 	return 0;
 }
 
@@ -779,46 +562,64 @@ static bool snap_gwresp(const cJSON *res, void *arg)
 	return false;
 }
 
+/* Appends copies of from[key]'s items (the OpenAPI import's, or a property list) to list. */
+static void imported_into(cJSON *list, const cJSON *from, const char *key)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, prop(from, key))
+		cJSON_AddItemToArray(list, cJSON_Duplicate(it, true));
+}
+
 /* The API as a Deployment sees it now (aws-behavior.md: stages serve their deployment). */
 static cJSON *snapshot(struct stack_rctx *c, const cJSON *api, struct fg_err *err)
 {
-	const cJSON *ap = prop(api, "Properties");
+	const cJSON *ap = prop(api, "Properties"), *m;
+	const cJSON *imp = prop(prop(api, "State"), "Imported");
 	const char *id = pstr(api, "PhysicalId"), *ep = "EDGE", *src = pstr(ap, "ApiKeySourceType");
-	cJSON *snap = cJSON_CreateObject();
+	cJSON *snap = cJSON_CreateObject(), *bmt;
 	struct snap_ctx s;
 	bool disabled = false;
 
 	endpoint_type(c, ap, &ep, err);
-	opt_bool(c, ap, "DisableExecuteApiEndpoint", &disabled, err);
+	apigw_opt_bool(c, ap, "DisableExecuteApiEndpoint", &disabled, err);
 	cJSON_AddNumberToObject(snap, "Version", APIGW_SNAPSHOT_VERSION);
 	cJSON_AddStringToObject(snap, "ApiId", id);
 	cJSON_AddStringToObject(snap, "RootResourceId", attr_of(api, "RootResourceId"));
 	cJSON_AddStringToObject(snap, "EndpointType", ep);
 	cJSON_AddBoolToObject(snap, "DisableExecuteApiEndpoint", disabled);
+	if (src == NULL)
+		src = pstr(imp, "ApiKeySourceType");
 	cJSON_AddStringToObject(snap, "ApiKeySourceType", src ? src : "HEADER");
-	cJSON_AddItemToObject(snap, "BinaryMediaTypes",
-			      prop(ap, "BinaryMediaTypes")
-				      ? cJSON_Duplicate(prop(ap, "BinaryMediaTypes"), true)
-				      : cJSON_CreateArray());
+	bmt = cJSON_AddArrayToObject(snap, "BinaryMediaTypes");
+	imported_into(bmt, ap, "BinaryMediaTypes");
+	imported_into(bmt, imp, "BinaryMediaTypes");
 	memset(&s, 0, sizeof(s));
 	s.list = cJSON_AddArrayToObject(snap, "Resources");
-	visit_api(c, T_RESOURCE, id, snap_resource, &s);
+	apigw_visit_api(c, T_RESOURCE, id, snap_resource, &s);
+	imported_into(s.list, imp, "Resources");
 	s.list = cJSON_AddArrayToObject(snap, "Methods");
-	visit_api(c, T_METHOD, id, snap_method, &s);
+	apigw_visit_api(c, T_METHOD, id, snap_method, &s);
+	imported_into(s.list, imp, "Methods");
+	cJSON_ArrayForEach(m, prop(imp, "Methods")) {
+		if (prop(m, "Integration") == NULL)
+			s.methodless = true;
+	}
 	if (cJSON_GetArraySize(s.list) == 0) {
 		cJSON_Delete(snap);
-		handler_err(c, err, 400, "BadRequestException", "RestApiId",
-			    "The REST API doesn't contain any methods");
+		apigw_handler_err(c, err, 400, "BadRequestException", "RestApiId",
+				  "The REST API doesn't contain any methods");
 		return NULL;
 	}
 	if (s.methodless) {
 		cJSON_Delete(snap);
-		handler_err(c, err, 400, "BadRequestException", "RestApiId",
-			    "No integration defined for method");
+		apigw_handler_err(c, err, 400, "BadRequestException", "RestApiId",
+				  "No integration defined for method");
 		return NULL;
 	}
 	s.list = cJSON_AddArrayToObject(snap, "GatewayResponses");
-	visit_api(c, T_GWRESP, id, snap_gwresp, &s);
+	imported_into(s.list, imp, "GatewayResponses");
+	apigw_visit_api(c, T_GWRESP, id, snap_gwresp, &s);
 	return snap;
 }
 
@@ -849,10 +650,10 @@ static int stage_unique(struct stack_rctx *c, const char *api_id, const char *na
 {
 	struct stage_check s = { name, c->logical_id };
 
-	if (visit_api(c, T_STAGE, api_id, stage_visit, &s) != NULL ||
-	    visit_api(c, T_DEPLOYMENT, api_id, stage_visit, &s) != NULL)
-		return handler_err(c, err, 409, "ConflictException", property,
-				   "Stage already exists");
+	if (apigw_visit_api(c, T_STAGE, api_id, stage_visit, &s) != NULL ||
+	    apigw_visit_api(c, T_DEPLOYMENT, api_id, stage_visit, &s) != NULL)
+		return apigw_handler_err(c, err, 409, "ConflictException", property,
+					 "Stage already exists");
 	return 0;
 }
 
@@ -864,18 +665,19 @@ static int variables_check(struct stack_rctx *c, const cJSON *vars, const char *
 	if (vars == NULL)
 		return 0;
 	if (!cJSON_IsObject(vars))
-		return schema_err(c, err, where, "#/%s: expected type: JSONObject, found: %s",
-				  where, json_kind(vars));
+		return apigw_schema_err(c, err, where, "#/%s: expected type: JSONObject, found: %s",
+					where, apigw_json_kind(vars));
 	cJSON_ArrayForEach(v, vars) {
 		const char *ok = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
 
 		if (!cJSON_IsString(v))
-			return schema_err(c, err, where, "#/%s/%s: expected type: String, found: %s",
-					  where, v->string, json_kind(v));
+			return apigw_schema_err(c, err, where,
+						"#/%s/%s: expected type: String, found: %s",
+						where, v->string, apigw_json_kind(v));
 		if (strspn(v->string, ok) != strlen(v->string) || v->string[0] == '\0')
-			return handler_err(c, err, 400, "BadRequestException", where,
+			return apigw_handler_err(c, err, 400, "BadRequestException", where,
 					   "Stage variable name %s is invalid: names may contain "
-					   "only alphanumerics and underscores", v->string);
+						 "only alphanumerics and underscores", v->string);
 	}
 	return 0;
 }
@@ -883,15 +685,15 @@ static int variables_check(struct stack_rctx *c, const cJSON *vars, const char *
 static int deployment_validate(struct stack_rctx *c, const cJSON *props, struct fg_err *err)
 {
 	const char *stage = NULL;
-	const cJSON *api = find_api(c, props, err);
+	const cJSON *api = apigw_find_api(c, props, err);
 
-	if (api == NULL || opt_str(c, props, "StageName", "StageName", &stage, err) != 0 ||
+	if (api == NULL || apigw_opt_str(c, props, "StageName", "StageName", &stage, err) != 0 ||
 	    variables_check(c, prop(prop(props, "StageDescription"), "Variables"),
 			    "StageDescription.Variables", err) != 0)
 		return -1;
 	if (stage != NULL && !stage_name_valid(stage))
-		return handler_err(c, err, 400, "BadRequestException", "StageName",
-				   "Stage name only allows a-zA-Z0-9_");
+		return apigw_handler_err(c, err, 400, "BadRequestException", "StageName",
+					 "Stage name only allows a-zA-Z0-9_");
 	if (stage != NULL && c->previous == NULL &&
 	    stage_unique(c, pstr(api, "PhysicalId"), stage, "StageName", err) != 0)
 		return -1;
@@ -901,7 +703,7 @@ static int deployment_validate(struct stack_rctx *c, const cJSON *props, struct 
 static int deployment_create(struct stack_rctx *c, const cJSON *props, char phys[256],
 			     cJSON *attrs, cJSON *state, struct fg_err *err)
 {
-	const cJSON *api = find_api(c, props, err);
+	const cJSON *api = apigw_find_api(c, props, err);
 	cJSON *snap;
 	char salt[300];
 
@@ -909,11 +711,12 @@ static int deployment_create(struct stack_rctx *c, const cJSON *props, char phys
 		return -1;
 	cJSON_AddItemToObject(state, "Snapshot", snap);
 	snprintf(salt, sizeof(salt), "deployment|%s", pstr(api, "PhysicalId"));
-	derive_id(c, salt, 6, phys);
+	apigw_derive_id(c, salt, 6, phys);
 	cJSON_AddStringToObject(attrs, "DeploymentId", phys);
 	if (prop(props, "DeploymentCanarySettings") != NULL ||
 	    prop(prop(props, "StageDescription"), "CanarySettings") != NULL)
-		warn(c, "canary settings are not emulated: the stage serves this deployment only");
+		apigw_warn(c,
+			   "canary settings are not emulated: the stage serves this deployment only");
 	return 0;
 }
 
@@ -955,18 +758,18 @@ static int stage_validate(struct stack_rctx *c, const cJSON *props, struct fg_er
 	const cJSON *api;
 	bool same_name;
 
-	if (need_str(c, props, "StageName", &name, err) != 0 ||
-	    opt_str(c, props, "DeploymentId", "DeploymentId", &dep, err) != 0 ||
+	if (apigw_need_str(c, props, "StageName", &name, err) != 0 ||
+	    apigw_opt_str(c, props, "DeploymentId", "DeploymentId", &dep, err) != 0 ||
 	    variables_check(c, prop(props, "Variables"), "Variables", err) != 0 ||
-	    (api = find_api(c, props, err)) == NULL)
+	    (api = apigw_find_api(c, props, err)) == NULL)
 		return -1;
 	if (!stage_name_valid(name))
-		return handler_err(c, err, 400, "BadRequestException", "StageName",
-				   "Stage name only allows a-zA-Z0-9_");
-	if (dep != NULL && visit_api(c, T_DEPLOYMENT, pstr(api, "PhysicalId"),
-				     deployment_of_api, (void *)dep) == NULL)
-		return handler_err(c, err, 404, "NotFoundException", "DeploymentId",
-				   "Invalid Deployment identifier specified");
+		return apigw_handler_err(c, err, 400, "BadRequestException", "StageName",
+					 "Stage name only allows a-zA-Z0-9_");
+	if (dep != NULL && apigw_visit_api(c, T_DEPLOYMENT, pstr(api, "PhysicalId"),
+					   deployment_of_api, (void *)dep) == NULL)
+		return apigw_handler_err(c, err, 404, "NotFoundException", "DeploymentId",
+					 "Invalid Deployment identifier specified");
 	same_name = c->previous != NULL &&
 		    strcmp(pstr(prop(c->previous, "Properties"), "StageName"), name) == 0;
 	if (!same_name && stage_unique(c, pstr(api, "PhysicalId"), name, "StageName", err) != 0)
@@ -979,12 +782,12 @@ static int stage_create(struct stack_rctx *c, const cJSON *props, char phys[256]
 {
 	snprintf(phys, 256, "%s", pstr(props, "StageName"));
 	if (prop(props, "CanarySettings") != NULL)
-		warn(c, "CanarySettings are not emulated: the stage serves its deployment only");
+		apigw_warn(c, "CanarySettings are not emulated: the stage serves its deployment only");
 	if (prop(props, "CacheClusterEnabled") != NULL &&
 	    cJSON_IsTrue(prop(props, "CacheClusterEnabled")))
-		warn(c, "CacheClusterEnabled: the stage cache is not emulated");
+		apigw_warn(c, "CacheClusterEnabled: the stage cache is not emulated");
 	if (prop(props, "MethodSettings") != NULL)
-		warn(c, "MethodSettings (throttling, caching, logging) are not emulated yet");
+		apigw_warn(c, "MethodSettings (throttling, caching, logging) are not emulated yet");
 	return 0;
 }
 
@@ -995,32 +798,34 @@ static int gwresp_validate(struct stack_rctx *c, const cJSON *props, struct fg_e
 	const char *type = NULL, *status = NULL;
 	const cJSON *params = prop(props, "ResponseParameters"), *p;
 
-	if (need_str(c, props, "ResponseType", &type, err) != 0 ||
-	    opt_str_map(c, props, "ResponseParameters", "ResponseParameters", err) != 0 ||
-	    opt_str_map(c, props, "ResponseTemplates", "ResponseTemplates", err) != 0 ||
-	    find_api(c, props, err) == NULL)
+	if (apigw_need_str(c, props, "ResponseType", &type, err) != 0 ||
+	    apigw_opt_str_map(c, props, "ResponseParameters", "ResponseParameters", err) != 0 ||
+	    apigw_opt_str_map(c, props, "ResponseTemplates", "ResponseTemplates", err) != 0 ||
+	    apigw_find_api(c, props, err) == NULL)
 		return -1;
 	if (apigw_gr_parse(type) < 0)
-		return schema_err(c, err, "ResponseType",
-				  "#/ResponseType: %s is not a valid enum value", type);
+		return apigw_schema_err(c, err, "ResponseType",
+					"#/ResponseType: %s is not a valid enum value", type);
 	if (cJSON_IsNumber(prop(props, "StatusCode")))
 		status = NULL;
-	else if (opt_str(c, props, "StatusCode", "StatusCode", &status, err) != 0)
+	else if (apigw_opt_str(c, props, "StatusCode", "StatusCode", &status, err) != 0)
 		return -1;
 	if (status != NULL && (strlen(status) != 3 || strspn(status, "0123456789") != 3 ||
 			       status[0] < '1' || status[0] > '5'))
-		return handler_err(c, err, 400, "BadRequestException", "StatusCode",
-				   "Invalid status code specified: %s", status);
+		return apigw_handler_err(c, err, 400, "BadRequestException", "StatusCode",
+					 "Invalid status code specified: %s", status);
 	cJSON_ArrayForEach(p, params) {
 		if (strncmp(p->string, "gatewayresponse.header.", 23) != 0 || !p->string[23])
-			return handler_err(c, err, 400, "BadRequestException",
-					   "ResponseParameters",
-					   "Invalid mapping expression specified: Validation "
-					   "Result: warnings : [], errors : [Invalid mapping "
-					   "expression parameter specified: %s]", p->string);
+			return apigw_handler_err(c, err, 400, "BadRequestException",
+						 "ResponseParameters",
+						 "Invalid mapping expression specified: Validation "
+						 "Result: warnings : [], errors : [Invalid mapping "
+						 "expression parameter specified: %s]", p->string);
 	}
 	if (strcmp(type, "REQUEST_TOO_LARGE") == 0)
-		warn(c, "REQUEST_TOO_LARGE cannot be customised in AWS either: 413 stays plain text");
+		apigw_warn(c,
+			   "REQUEST_TOO_LARGE cannot be customised in AWS either: 413 stays "
+			   "plain text");
 	return 0;
 }
 

@@ -690,6 +690,7 @@ void *apigw_view_compile(void *self, const struct stack_world *w, struct fg_err 
 	int rc;
 
 	FG_ASSERT(v != NULL);
+	v->owner = self;
 	v->arena = fg_arena_new(16384);
 	memset(&c, 0, sizeof(c));
 	collect_world(&c, w);
@@ -713,6 +714,9 @@ void *apigw_view_compile(void *self, const struct stack_world *w, struct fg_err 
 		apigw_view_release(v);
 		return NULL;
 	}
+	apigw_keys_compile(v, w);
+	if (v->owner != NULL)
+		apigw_usage_sweep(v->owner->usage, v);
 	return v;
 }
 

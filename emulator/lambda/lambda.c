@@ -23,6 +23,7 @@ struct lambda {
 	struct fg_service svc;
 	struct fg_invoker inv;
 	unsigned slot;
+	bool has_slot;           /* lambda_set_slot was called */
 	struct lambda_rt *rt;
 };
 
@@ -65,7 +66,7 @@ static void invoke(void *self, const struct stack_world *w, const char *ref, con
 		   size_t len, int64_t deadline_ms, struct fg_invoke_result *out)
 {
 	struct lambda *l = self;
-	const struct lambda_view *v = w ? stack_world_slot(w, l->slot) : NULL;
+	const struct lambda_view *v = w && l->has_slot ? stack_world_slot(w, l->slot) : NULL;
 	int64_t t0 = lambda_mono_ms();
 	char invoked[700];
 	const struct lambda_fn *fn;
@@ -150,6 +151,7 @@ const struct fg_service *lambda_service(struct lambda *l)
 void lambda_set_slot(struct lambda *l, unsigned slot)
 {
 	l->slot = slot;
+	l->has_slot = true;
 }
 
 const struct fg_invoker *lambda_invoker(struct lambda *l)

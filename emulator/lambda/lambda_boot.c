@@ -13,7 +13,7 @@
  * (errorType/errorMessage and stackTrace for Python, trace for Node), the init errors
  * (Runtime.ImportModuleError, Runtime.HandlerNotFound, Runtime.UserCodeSyntaxError,
  * Runtime.MalformedHandlerName), Runtime.MarshalError, and for Node async, promise and
- * callback handlers.
+ * callback handlers. At end of input (frontgate killed) they remove their temp directory.
  */
 #include "lambda/lambda_int.h"
 
@@ -135,6 +135,11 @@ const char lambda_boot_python[] =
 	"        sys.stdout.flush()\n"
 	"        sys.stderr.flush()\n"
 	"        _send(out)\n"
+	"    # end of input: frontgate is gone (it kills workers it stops), so clean up after it\n"
+	"    root = os.path.dirname(os.environ.get(\"LAMBDA_TASK_ROOT\", \"\"))\n"
+	"    if os.path.basename(root).startswith(\"frontgate-lambda-\"):\n"
+	"        import shutil\n"
+	"        shutil.rmtree(root, ignore_errors=True)\n"
 	"\n"
 	"\n"
 	"main()\n"
@@ -320,8 +325,15 @@ const char lambda_boot_node[] =
 	"    }\n"
 	"    next();\n"
 	"  });\n"
-	"  input.on('end', () => process.exit(0));\n"
-	"  input.on('error', () => process.exit(0));\n"
+	"  // end of input: frontgate is gone (it kills workers it stops), so clean up after it\n"
+	"  const gone = () => {\n"
+	"    const dir = path.dirname(root);\n"
+	"    if (path.basename(dir).startsWith('frontgate-lambda-'))\n"
+	"      fs.rmSync(dir, { recursive: true, force: true });\n"
+	"    process.exit(0);\n"
+	"  };\n"
+	"  input.on('end', gone);\n"
+	"  input.on('error', gone);\n"
 	"}\n"
 	"\n"
 	"main();\n"

@@ -27,6 +27,8 @@
 #define LAMBDA_INIT_MS 10000      /* Lambda's init phase limit */
 #define LAMBDA_DEFAULT_TIMEOUT 3  /* seconds, Lambda's default */
 #define LAMBDA_DEFAULT_MEMORY 128 /* MB, Lambda's default */
+#define LAMBDA_MAX_RESULT 6291556 /* bytes, Lambda's synchronous response limit */
+#define LAMBDA_MAX_LINE (LAMBDA_MAX_RESULT + 64) /* a result line around the biggest result */
 
 /* How a function is run (first that applies, issue order). */
 enum lambda_mode {
@@ -92,6 +94,7 @@ enum lambda_xchg {
 	LAMBDA_X_LINE,       /* a full line is at *line (until the next call) */
 	LAMBDA_X_TIMEOUT,    /* the deadline passed */
 	LAMBDA_X_EOF,        /* the worker closed its result channel (exited) */
+	LAMBDA_X_TOOBIG,     /* more than LAMBDA_MAX_LINE bytes without a newline */
 };
 
 void lambda_proc_init(struct lambda_proc *p);

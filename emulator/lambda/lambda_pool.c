@@ -621,6 +621,21 @@ static void garbage(struct fg_invoke_result *out, struct lambda_proc *p, const c
 	lambda_proc_stop(p, 0, NULL);
 }
 
+/* A result over Lambda's limit: the error Lambda gives; the rest of the line is dropped with
+ * the worker. */
+static void too_big(struct fg_invoke_result *out, struct lambda_proc *p)
+{
+	char *text;
+
+	lambda_proc_stop(p, 0, NULL);
+	out->status = FG_INVOKE_FUNCTION_ERROR;
+	set_detail(out, "the result is larger than Lambda's %d-byte limit", LAMBDA_MAX_RESULT);
+	FG_ASSERT(asprintf(&text, "{\"errorMessage\":\"Response payload size exceeded maximum "
+			   "allowed payload size (%d bytes).\",\"errorType\":"
+			   "\"Function.ResponseSizeTooLarge\"}", LAMBDA_MAX_RESULT) >= 0);
+	set_payload(out, text);
+}
+
 /* {"error": ...} as Lambda's error object (a bare string becomes its message). */
 static char *error_json(const cJSON *e)
 {
@@ -705,6 +720,10 @@ static bool start_worker(struct lambda_pool *pl, struct lambda_proc *p,
 			return true;
 		garbage(out, p, line, len, "the runtime's ready line");
 		return false;
+	case LAMBDA_X_TOOBIG:
+		garbage(out, p, p->rbuf.data + p->rpos, p->rbuf.len - p->rpos,
+			"the runtime's ready line");
+		return false;
 	case LAMBDA_X_TIMEOUT:
 		lambda_proc_stop(p, 0, NULL);
 		out->status = FG_INVOKE_TIMEOUT;
@@ -766,7 +785,13 @@ static void run_in_worker(struct lambda_pool *pl, struct lambda_slot *slot,
 	build_line(p, s, call, fn_deadline);
 	switch (lambda_proc_exchange(p, p->wbuf.data, p->wbuf.len, deadline, &line, &len)) {
 	case LAMBDA_X_LINE:
-		take_result(out, p, s->mode != LAMBDA_COMMAND, line, len);
+		if (len <= LAMBDA_MAX_LINE) {
+			take_result(out, p, s->mode != LAMBDA_COMMAND, line, len);
+			return;
+		}
+		/* fall through */
+	case LAMBDA_X_TOOBIG:
+		too_big(out, p);
 		return;
 	case LAMBDA_X_TIMEOUT:
 		lambda_proc_stop(p, 0, NULL);

@@ -383,6 +383,8 @@ enum lambda_xchg lambda_proc_exchange(struct lambda_proc *p, const char *out, si
 
 		if (take_line(p, line, linelen))
 			return LAMBDA_X_LINE;
+		if (p->rbuf.len - p->rpos > LAMBDA_MAX_LINE)
+			return LAMBDA_X_TOOBIG;
 		if (res_eof) {
 			drain_log(p);
 			return LAMBDA_X_EOF;

@@ -175,7 +175,8 @@ static void test_validation(void)
 	expect_err(&f, "{'Resources':{" API "," RES("P", ROOT, "{proxy+}") ","
 		   RES("C", "{'Ref':'P'}", "child") "}}",
 		   "Resource handler returned message: \"Cannot create a child of a resource "
-		   "with a greedy path variable: {proxy+}\"", "Resources.C.Properties.ParentId",
+		   "with a greedy path variable: {proxy+} (Service: ApiGateway, Status Code: 400)\" "
+		   "(HandlerErrorCode: InvalidRequest)", "Resources.C.Properties.ParentId",
 		   "issue 3 / §1.4: a child under {proxy+}");
 	expect_err(&f, "{'Resources':{" API "," RES("P", ROOT, "a b") "}}",
 		   "Resource's path part only allow a-zA-Z0-9._- and curly braces at the "
@@ -346,9 +347,72 @@ static void test_warnings(void)
 	fx_fini(&f);
 }
 
+/* RestApi Body: OpenAPI 3 / Swagger 2 with x-amazon-apigateway-* (issue 3) */
+static void test_openapi(void)
+{
+	struct fx f;
+	const cJSON *snap, *m;
+	char *text;
+
+	fx_init(&f);
+	ok(deploy(&f, "oa", "{'Resources':{'Api':{'Type':'AWS::ApiGateway::RestApi','Properties':"
+		  "{'Body':{'swagger':'2.0','info':{'title':'t'},"
+		  "'x-amazon-apigateway-binary-media-types':['image/png'],"
+		  "'x-amazon-apigateway-api-key-source':'HEADER',"
+		  "'securityDefinitions':{'key':{'type':'apiKey','name':'x-api-key','in':'header'}},"
+		  "'paths':{'/a/b/{c}':{'get':{'security':[{'key':[]}],"
+		  "'x-amazon-apigateway-integration':{'type':'http_proxy','httpMethod':'GET',"
+		  "'uri':'http://x/{c}','passthroughBehavior':'when_no_match','requestParameters':"
+		  "{'integration.request.path.c':'method.request.path.c'}}}},"
+		  "'/{proxy+}':{'x-amazon-apigateway-any-method':{'x-amazon-apigateway-integration':"
+		  "{'type':'mock','responses':{'default':{'statusCode':200},'4\\\\d{2}':"
+		  "{'statusCode':'404'}}}}}}}}},"
+		  "'D':{'Type':'AWS::ApiGateway::Deployment','Properties':{'RestApiId':{'Ref':'Api'},"
+		  "'StageName':'s'}}}}") == 0, "a Swagger 2 Body deploys: %s", f.err.message);
+	snap = cJSON_GetObjectItem(cJSON_GetObjectItem(res(&f, "D"), "State"), "Snapshot");
+	is_int(cJSON_GetArraySize(cJSON_GetObjectItem(snap, "Resources")), 4,
+	       "/a, /a/b, /a/b/{c} and /{proxy+} become resources");
+	is_int(cJSON_GetArraySize(cJSON_GetObjectItem(snap, "Methods")), 2, "two methods");
+	m = cJSON_GetArrayItem(cJSON_GetObjectItem(snap, "Methods"), 0);
+	ok(cJSON_IsTrue(cJSON_GetObjectItem(m, "ApiKeyRequired")), "an x-api-key scheme -> "
+	   "ApiKeyRequired");
+	text = cJSON_PrintUnformatted(m);
+	ok(strstr(text, "\"Type\":\"HTTP_PROXY\"") && strstr(text, "\"PassthroughBehavior\":"
+	   "\"WHEN_NO_MATCH\"") && strstr(text, "\"IntegrationHttpMethod\":\"GET\""),
+	   "the integration in CloudFormation's shape: %s", text);
+	free(text);
+	m = cJSON_GetArrayItem(cJSON_GetObjectItem(snap, "Methods"), 1);
+	text = cJSON_PrintUnformatted(m);
+	ok(strstr(text, "\"HttpMethod\":\"ANY\"") && strstr(text, "\"SelectionPattern\":"
+	   "\"4\\\\d{2}\"") && strstr(text, "\"StatusCode\":\"200\""),
+	   "x-amazon-apigateway-any-method and responses: %s", text);
+	free(text);
+	text = cJSON_PrintUnformatted(cJSON_GetObjectItem(snap, "BinaryMediaTypes"));
+	is_str(text, "[\"image/png\"]", "x-amazon-apigateway-binary-media-types");
+	free(text);
+	ok(deploy(&f, "oa2", "{'Resources':{'Api':{'Type':'AWS::ApiGateway::RestApi','Properties':"
+		  "{'Body':{'info':{}}}}}}") != 0 &&
+	   strstr(f.err.message, "Failed to parse the uploaded OpenAPI document") != NULL,
+	   "a Body that is not OpenAPI: %s", f.err.message);
+	ok(deploy(&f, "oa3", "{'Resources':{'Api':{'Type':'AWS::ApiGateway::RestApi','Properties':"
+		  "{'Body':{'openapi':'3.0.0','paths':{'/x y':{}}}}}}}") != 0 &&
+	   strstr(f.err.message, "Unable to create resource at path '/x y'") != NULL,
+	   "an invalid path: %s", f.err.message);
+	ok(deploy(&f, "oa4", "{'Resources':{'Api':{'Type':'AWS::ApiGateway::RestApi','Properties':"
+		  "{'Body':{'openapi':'3.0.0','paths':{'/x':{'get':{"
+		  "'x-amazon-apigateway-integration':{'type':'lambda'}}}}}}}}}") != 0 &&
+	   strstr(f.err.message, "GET /x: x-amazon-apigateway-integration type 'lambda'") != NULL,
+	   "an unknown integration type: %s", f.err.message);
+	ok(deploy(&f, "oa5", "{'Resources':{'Api':{'Type':'AWS::ApiGateway::RestApi','Properties':"
+		  "{'Body':'{\\'openapi\\':\\'3.0.0\\',\\'paths\\':{}}'}}}}") == 0,
+	   "a Body given as a JSON string: %s", f.err.message);
+	fx_fini(&f);
+}
+
 int main(void)
 {
 	test_ids();
+	test_openapi();
 	test_validation();
 	test_snapshot();
 	test_warnings();

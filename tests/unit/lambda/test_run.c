@@ -65,6 +65,8 @@ static const char *const py_code =
 	"        return 'late'\n"
 	"    if what == 'marshal':\n"
 	"        return {1, 2}\n"
+	"    if what == 'huge':\n"
+	"        return 'x' * 7000000\n"
 	"    if what == 'size':\n"
 	"        return {'size': len(event['blob']), 'back': event['blob']}\n"
 	"    return {'count': count, 'event': event, 'pid': os.getpid(),\n"
@@ -153,9 +155,13 @@ static void test_python(void)
 		fg_invoke_result_free(&r);
 		free(big);
 	}
+	if (call(&h, "py", "{\"do\":\"huge\"}", FG_INVOKE_FUNCTION_ERROR, &r, "a 7 MB result"))
+		is_str(h_field(r.payload, "errorType", v, sizeof(v)), "Function.ResponseSizeTooLarge",
+		       "is over Lambda's 6 MB limit");
+	fg_invoke_result_free(&r);
 	if (call(&h, "py", "{\"do\":\"raise\"}", FG_INVOKE_FUNCTION_ERROR, &r, "a raise")) {
 		is_str(h_field(r.payload, "errorType", v, sizeof(v)), "ValueError", "errorType");
-		is_str(h_field(r.payload, "errorMessage", v, sizeof(v)), "bad value 4", "errorMessage");
+		is_str(h_field(r.payload, "errorMessage", v, sizeof(v)), "bad value 1", "errorMessage");
 		ok(strstr(h_field(r.payload, "stackTrace", v, sizeof(v)),
 			  "line 10, in handler") != NULL, "stackTrace points at the raise: %s", v);
 		is_str(h_field(r.payload, "requestId", v, sizeof(v)), r.request_id, "requestId");
@@ -166,7 +172,7 @@ static void test_python(void)
 		   "Runtime.MarshalError");
 	fg_invoke_result_free(&r);
 	if (call(&h, "py", "{}", FG_INVOKE_OK, &r, "after an exception"))
-		is_str(h_field(r.payload, "count", v, sizeof(v)), "6",
+		is_str(h_field(r.payload, "count", v, sizeof(v)), "3",
 		       "an exception does not cost the worker");
 	fg_invoke_result_free(&r);
 
