@@ -345,6 +345,18 @@ static void test_warnings(void)
 	ok(cJSON_IsTrue(cJSON_GetObjectItem(res(&f, "Api"), "Emulated")), "Emulated: true");
 	free(w);
 	fx_fini(&f);
+
+	/* until SigV4 lands, AWS_IAM methods say that signatures are not verified */
+	fx_init(&f);
+	ok(deploy(&f, "iam", "{'Resources':{'Api':{'Type':'AWS::ApiGateway::RestApi',"
+		  "'Properties':{'Name':'n'}},'M':{'Type':'AWS::ApiGateway::Method','Properties':"
+		  "{'RestApiId':{'Ref':'Api'},'ResourceId':" ROOT ",'HttpMethod':'GET',"
+		  "'AuthorizationType':'AWS_IAM','Integration':" MOCKI "}}}}") == 0,
+	   "deploy an AWS_IAM method: %s", f.err.message);
+	w = cJSON_PrintUnformatted(cJSON_GetObjectItem(f.doc, "Warnings"));
+	ok(strstr(w, "SigV4 signatures are not verified yet") != NULL, "AWS_IAM warning: %s", w);
+	free(w);
+	fx_fini(&f);
 }
 
 /* RestApi Body: OpenAPI 3 / Swagger 2 with x-amazon-apigateway-* (issue 3) */
