@@ -1,6 +1,6 @@
 /*
- * apigw.c: the API Gateway service object. It owns the fidelity switches (read once, at
- * construction, from FRONTGATE_APIGW_FIDELITY), registers the resource types and exposes the
+ * apigw.c: the API Gateway service object. It owns the fidelity switches (set from the
+ * command line's --fidelity apigw.K=V), registers the resource types and exposes the
  * fg_service whose compile/claim/serve live in apigw_view.c and apigw_req.c.
  */
 #include "apigw/apigw_priv.h"
@@ -68,19 +68,10 @@ int apigw_fidelity_parse(struct apigw_fidelity *f, const char *spec, struct fg_e
 struct apigw *apigw_new(const struct apigw_deps *deps)
 {
 	struct apigw *a = calloc(1, sizeof(*a));
-	const char *spec = getenv("FRONTGATE_APIGW_FIDELITY");
 
 	FG_ASSERT(a != NULL);
 	a->deps = *deps;
 	apigw_fidelity_default(&a->fid);
-	if (spec != NULL) {
-		struct fg_err err;
-
-		fg_err_clear(&err);
-		if (apigw_fidelity_parse(&a->fid, spec, &err) != 0 && deps->log != NULL)
-			fg_log(deps->log, FG_LOG_ERROR, "apigw",
-			       "FRONTGATE_APIGW_FIDELITY ignored: %s", err.message);
-	}
 	a->usage = apigw_usage_new();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	a->svc.name = "apigw";
@@ -90,6 +81,11 @@ struct apigw *apigw_new(const struct apigw_deps *deps)
 	a->svc.claim = apigw_claim;
 	a->svc.serve = apigw_serve;
 	return a;
+}
+
+int apigw_set_fidelity(struct apigw *a, const char *spec, struct fg_err *err)
+{
+	return apigw_fidelity_parse(&a->fid, spec, err);
 }
 
 void apigw_destroy(struct apigw **ap)

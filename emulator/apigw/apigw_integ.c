@@ -56,28 +56,35 @@ static void fail_500(struct apigw_rq *r)
 
 /* ---------------------------------------------------------- request side */
 
-/* ${stageVariables.x} in a URI (missing variables become empty). */
-static const char *stage_vars_in(struct apigw_rq *r, const char *s)
+typedef const char *(*lookup_f)(struct apigw_rq *r, char *name);
+
+/*
+ * Replaces each <open>name} in s with lookup(name). An unknown name is dropped when
+ * keep_unknown is false (stage variables: AWS substitutes an empty string) and left as written
+ * otherwise. Returns s itself when it has no placeholder.
+ */
+static const char *substitute(struct apigw_rq *r, const char *s, const char *open,
+			      lookup_f lookup, bool keep_unknown)
 {
+	size_t ol = strlen(open);
 	struct fg_buf b;
 	const char *p = s, *out;
 
-	if (strstr(s, "${stageVariables.") == NULL)
+	if (strstr(s, open) == NULL)
 		return s;
 	fg_buf_init(&b);
 	while (*p) {
-		const char *end;
+		const char *end = strncmp(p, open, ol) == 0 ? strchr(p + ol, '}') : NULL;
 
-		if (strncmp(p, "${stageVariables.", 17) == 0 && (end = strchr(p, '}')) != NULL) {
-			char *name = fg_arena_strndup(r->arena, p + 17, (size_t)(end - p - 17));
-			const char *v = r->stage ? apigw_map_get(&r->stage->vars, name) : NULL;
+		if (end != NULL) {
+			char *name = fg_arena_strndup(r->arena, p + ol, (size_t)(end - p - ol));
+			const char *v = lookup(r, name);
 
-			if (v != NULL)
-				fg_buf_puts(&b, v);
-			else
-				HOP(r, "stage variable '%s' in the integration URI is not set", name);
-			p = end + 1;
-			continue;
+			if (v != NULL || !keep_unknown) {
+				fg_buf_puts(&b, v != NULL ? v : "");
+				p = end + 1;
+				continue;
+			}
 		}
 		fg_buf_append(&b, p, 1);
 		p++;
@@ -85,6 +92,21 @@ static const char *stage_vars_in(struct apigw_rq *r, const char *s)
 	out = fg_arena_strdup(r->arena, b.data ? b.data : "");
 	fg_buf_free(&b);
 	return out;
+}
+
+static const char *stage_var(struct apigw_rq *r, char *name)
+{
+	const char *v = r->stage ? apigw_map_get(&r->stage->vars, name) : NULL;
+
+	if (v == NULL)
+		HOP(r, "stage variable '%s' in the integration URI is not set", name);
+	return v;
+}
+
+/* ${stageVariables.x} in a URI (missing variables become empty). */
+static const char *stage_vars_in(struct apigw_rq *r, const char *s)
+{
+	return substitute(r, s, "${stageVariables.", stage_var, false);
 }
 
 /* The mapping for integration.request.<where>.<name>, evaluated; NULL when unmapped. */
@@ -104,43 +126,26 @@ static const char *mapped(struct apigw_rq *r, const char *where, const char *nam
 	return NULL;
 }
 
-/* {name} placeholders in the URI path from integration.request.path.* (or, unmapped, the
- * method's path parameter of the same name). */
+/* {name} (or {name+}) from integration.request.path.name, or, unmapped, the method's path
+ * parameter of the same name. */
+static const char *path_param(struct apigw_rq *r, char *name)
+{
+	size_t nl = strlen(name);
+	const char *v;
+
+	if (nl > 0 && name[nl - 1] == '+')
+		name[nl - 1] = '\0';
+	v = mapped(r, "path", name);
+	for (size_t i = 0; v == NULL && i < r->m.nparams; i++) {
+		if (strcmp(r->m.pname[i], name) == 0)
+			v = r->m.pval[i];
+	}
+	return v;
+}
+
 static const char *path_params_in(struct apigw_rq *r, const char *s)
 {
-	struct fg_buf b;
-	const char *p = s, *out;
-
-	if (strchr(s, '{') == NULL)
-		return s;
-	fg_buf_init(&b);
-	while (*p) {
-		const char *end = *p == '{' ? strchr(p, '}') : NULL;
-
-		if (end != NULL) {
-			char *name = fg_arena_strndup(r->arena, p + 1, (size_t)(end - p - 1));
-			size_t nl = strlen(name);
-			const char *v;
-
-			if (nl > 0 && name[nl - 1] == '+')
-				name[nl - 1] = '\0';
-			v = mapped(r, "path", name);
-			for (size_t i = 0; v == NULL && i < r->m.nparams; i++) {
-				if (strcmp(r->m.pname[i], name) == 0)
-					v = r->m.pval[i];
-			}
-			if (v != NULL) {
-				fg_buf_puts(&b, v);
-				p = end + 1;
-				continue;
-			}
-		}
-		fg_buf_append(&b, p, 1);
-		p++;
-	}
-	out = fg_arena_strdup(r->arena, b.data ? b.data : "");
-	fg_buf_free(&b);
-	return out;
+	return substitute(r, s, "{", path_param, true);
 }
 
 static const char *media_type(struct apigw_rq *r, const char *ct)

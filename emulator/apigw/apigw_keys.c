@@ -55,9 +55,9 @@ static int apikey_validate(struct stack_rctx *c, const cJSON *props, struct fg_e
 	const char *value = NULL, *name = NULL;
 	bool enabled = false;
 
-	if (apigw_opt_str(c, props, "Value", "Value", &value, err) != 0 ||
-	    apigw_opt_str(c, props, "Name", "Name", &name, err) != 0 ||
-	    apigw_opt_bool(c, props, "Enabled", &enabled, err) != 0)
+	if (stack_opt_str(c, props, "Value", "Value", &value, err) != 0 ||
+	    stack_opt_str(c, props, "Name", "Name", &name, err) != 0 ||
+	    stack_opt_bool(c, props, "Enabled", &enabled, err) != 0)
 		return -1;
 	if (value != NULL && strlen(value) < 20)
 		return apigw_handler_err(c, err, 400, "BadRequestException", "Value",
@@ -76,11 +76,11 @@ static int apikey_create(struct stack_rctx *c, const cJSON *props, char phys[256
 		stack_derived_id(c, "apikey-value", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 				 "abcdefghijklmnopqrstuvwxyz0123456789", 40, v);
 		cJSON_AddStringToObject(state, "Value", v);
-		apigw_warn(c, "no Value given: frontgate generated one that only it knows; give the "
+		stack_warn(c, "no Value given: frontgate generated one that only it knows; give the "
 			   "key a Value (20+ characters) to call methods with it");
 	}
 	if (prop(props, "StageKeys") != NULL)
-		apigw_warn(c, "StageKeys are stored but do not authorise anything: as in AWS, a key "
+		stack_warn(c, "StageKeys are stored but do not authorise anything: as in AWS, a key "
 			   "must be in a usage plan (AWS::ApiGateway::UsagePlanKey)");
 	return 0;
 }
@@ -93,8 +93,8 @@ static int throttle_check(struct stack_rctx *c, const cJSON *t, const char *wher
 	if (t == NULL)
 		return 0;
 	if (!cJSON_IsObject(t))
-		return apigw_schema_err(c, err, where, "#/%s: expected type: JSONObject, found: %s",
-					where, apigw_json_kind(t));
+		return stack_schema_err(c, err, where, "#/%s: expected type: JSONObject, found: %s",
+					where, stack_json_kind(t));
 	b = prop(t, "BurstLimit");
 	r = prop(t, "RateLimit");
 	if ((b != NULL && num_of(b, -1) < 0) || (r != NULL && num_of(r, -1) < 0))
@@ -111,15 +111,15 @@ static int plan_stages_check(struct stack_rctx *c, const cJSON *list, struct fg_
 	if (list == NULL)
 		return 0;
 	if (!cJSON_IsArray(list))
-		return apigw_schema_err(c, err, "ApiStages",
+		return stack_schema_err(c, err, "ApiStages",
 					"#/ApiStages: expected type: JSONArray, found: %s",
-					apigw_json_kind(list));
+					stack_json_kind(list));
 	cJSON_ArrayForEach(s, list) {
 		const char *api = pstr(s, "ApiId"), *stage = pstr(s, "Stage");
 		const cJSON *t = prop(s, "Throttle"), *mt;
 
 		if (api == NULL || stage == NULL)
-			return apigw_schema_err(c, err, "ApiStages",
+			return stack_schema_err(c, err, "ApiStages",
 						"#/ApiStages: ApiId and Stage are required");
 		if (stack_rctx_find(c, "AWS::ApiGateway::RestApi", api) == NULL)
 			return apigw_handler_err(c, err, 404, "NotFoundException", "ApiStages",
@@ -151,7 +151,7 @@ static int plan_validate(struct stack_rctx *c, const cJSON *props, struct fg_err
 	period = pstr(q, "Period");
 	if (period == NULL || (strcmp(period, "DAY") != 0 && strcmp(period, "WEEK") != 0 &&
 			       strcmp(period, "MONTH") != 0))
-		return apigw_schema_err(c, err, "Quota.Period",
+		return stack_schema_err(c, err, "Quota.Period",
 					"#/Quota/Period: %s is not a valid enum value",
 					period ? period : "(missing)");
 	if (num_of(prop(q, "Limit"), -1) < 0)
@@ -173,12 +173,12 @@ static int plankey_validate(struct stack_rctx *c, const cJSON *props, struct fg_
 {
 	const char *key = NULL, *type = NULL, *plan = NULL;
 
-	if (apigw_need_str(c, props, "KeyId", &key, err) != 0 ||
-	    apigw_need_str(c, props, "KeyType", &type, err) != 0 ||
-	    apigw_need_str(c, props, "UsagePlanId", &plan, err) != 0)
+	if (stack_need_str(c, props, "KeyId", &key, err) != 0 ||
+	    stack_need_str(c, props, "KeyType", &type, err) != 0 ||
+	    stack_need_str(c, props, "UsagePlanId", &plan, err) != 0)
 		return -1;
 	if (strcmp(type, "API_KEY") != 0)
-		return apigw_schema_err(c, err, "KeyType", "#/KeyType: %s is not a valid enum value",
+		return stack_schema_err(c, err, "KeyType", "#/KeyType: %s is not a valid enum value",
 					type);
 	if (stack_rctx_find(c, T_APIKEY, key) == NULL)
 		return apigw_handler_err(c, err, 404, "NotFoundException", "KeyId",

@@ -27,8 +27,8 @@
 
 /*
  * Fidelity switches: where AWS behaviour is UNCONFIRMED (aws-behavior.md), the choice is named
- * here with its default. Set with the environment variable FRONTGATE_APIGW_FIDELITY, e.g.
- * "unknown-api=not-found,signature-messages=classic" (README, "API Gateway").
+ * here with its default. Set on the command line, e.g. --fidelity apigw.unknown-api=not-found
+ * (README, "Fidelity switches").
  */
 enum apigw_unknown_api {
 	APIGW_UNKNOWN_API_FORBIDDEN,   /* default: 403 {"message":"Forbidden"} (§1.1, §1.3) */
@@ -62,28 +62,8 @@ struct apigw {
 
 #define APIGW_ID_ALPHABET "abcdefghijklmnopqrstuvwxyz0123456789"
 
-/* CloudFormation's report of a failed handler call (AWS's own message); returns -1. property
- * (may be NULL) is the path under Properties. */
-int apigw_handler_err(const struct stack_rctx *c, struct fg_err *err, int status,
-		      const char *code, const char *property, const char *fmt, ...)
-	FG_PRINTF(6, 7);
-/* CloudFormation's schema check ("Properties validation failed ..."); returns -1. */
-int apigw_schema_err(const struct stack_rctx *c, struct fg_err *err, const char *property,
-		     const char *fmt, ...) FG_PRINTF(4, 5);
-const char *apigw_json_kind(const cJSON *v);
-/* Typed property readers: 0, or -1 with CloudFormation's schema message. */
-int apigw_need_str(const struct stack_rctx *c, const cJSON *props, const char *k,
-		   const char **out, struct fg_err *err);
-int apigw_opt_str(const struct stack_rctx *c, const cJSON *props, const char *k,
-		  const char *where, const char **out, struct fg_err *err);
-int apigw_opt_bool(const struct stack_rctx *c, const cJSON *props, const char *k, bool *out,
-		   struct fg_err *err);
-int apigw_opt_int(const struct stack_rctx *c, const cJSON *props, const char *k,
-		  const char *where, long *out, struct fg_err *err);
-int apigw_opt_str_map(const struct stack_rctx *c, const cJSON *props, const char *k,
-		      const char *where, struct fg_err *err);
-/* A line in the stack's Warnings, prefixed with the resource. */
-void apigw_warn(const struct stack_rctx *c, const char *fmt, ...) FG_PRINTF(2, 3);
+/* CloudFormation's report of a failed API Gateway call (stack_schema.c); returns -1. */
+#define apigw_handler_err(c, err, ...) stack_handler_err(c, err, "ApiGateway", __VA_ARGS__)
 /* phys unless already set (pinned or kept): n characters derived from the identity + salt. */
 void apigw_derive_id(const struct stack_rctx *c, const char *salt, size_t n, char phys[256]);
 /*

@@ -77,9 +77,9 @@ static int endpoint_type(const struct stack_rctx *c, const cJSON *props, const c
 	if (ec == NULL)
 		return 0;
 	if (!cJSON_IsObject(ec))
-		return apigw_schema_err(c, err, "EndpointConfiguration",
+		return stack_schema_err(c, err, "EndpointConfiguration",
 				  "#/EndpointConfiguration: expected type: JSONObject, found: %s",
-					apigw_json_kind(ec));
+					stack_json_kind(ec));
 	types = prop(ec, "Types");
 	if (types == NULL)
 		return 0;
@@ -92,9 +92,9 @@ static int endpoint_type(const struct stack_rctx *c, const cJSON *props, const c
 	if (!cJSON_IsString(t) || (strcmp(t->valuestring, "EDGE") != 0 &&
 				   strcmp(t->valuestring, "REGIONAL") != 0 &&
 				   strcmp(t->valuestring, "PRIVATE") != 0))
-		return apigw_schema_err(c, err, "EndpointConfiguration.Types",
+		return stack_schema_err(c, err, "EndpointConfiguration.Types",
 				  "#/EndpointConfiguration/Types/0: %s is not a valid enum value",
-					cJSON_IsString(t) ? t->valuestring : apigw_json_kind(t));
+					cJSON_IsString(t) ? t->valuestring : stack_json_kind(t));
 	*out = t->valuestring;
 	return 0;
 }
@@ -105,32 +105,32 @@ static int restapi_validate(struct stack_rctx *c, const cJSON *props, struct fg_
 	const cJSON *bmt = prop(props, "BinaryMediaTypes"), *it;
 	bool b = false;
 
-	if (apigw_opt_str(c, props, "Name", "Name", &name, err) != 0 ||
-	    apigw_opt_str(c, props, "ApiKeySourceType", "ApiKeySourceType", &src, err) != 0 ||
-	    apigw_opt_bool(c, props, "DisableExecuteApiEndpoint", &b, err) != 0 ||
+	if (stack_opt_str(c, props, "Name", "Name", &name, err) != 0 ||
+	    stack_opt_str(c, props, "ApiKeySourceType", "ApiKeySourceType", &src, err) != 0 ||
+	    stack_opt_bool(c, props, "DisableExecuteApiEndpoint", &b, err) != 0 ||
 	    endpoint_type(c, props, &ep, err) != 0)
 		return -1;
 	if (name == NULL && prop(props, "Body") == NULL && prop(props, "BodyS3Location") == NULL)
-		return apigw_schema_err(c, err, NULL, "#: required key [Name] not found");
+		return stack_schema_err(c, err, NULL, "#: required key [Name] not found");
 	if (src != NULL && strcmp(src, "HEADER") != 0 && strcmp(src, "AUTHORIZER") != 0)
-		return apigw_schema_err(c, err, "ApiKeySourceType",
+		return stack_schema_err(c, err, "ApiKeySourceType",
 					"#/ApiKeySourceType: %s is not a valid enum value", src);
 	if (bmt != NULL && !cJSON_IsArray(bmt))
-		return apigw_schema_err(c, err, "BinaryMediaTypes",
+		return stack_schema_err(c, err, "BinaryMediaTypes",
 					"#/BinaryMediaTypes: expected type: JSONArray, found: %s",
-					apigw_json_kind(bmt));
+					stack_json_kind(bmt));
 	cJSON_ArrayForEach(it, bmt) {
 		if (!cJSON_IsString(it))
-			return apigw_schema_err(c, err, "BinaryMediaTypes",
+			return stack_schema_err(c, err, "BinaryMediaTypes",
 					  "#/BinaryMediaTypes: expected type: String, found: %s",
-						apigw_json_kind(it));
+						stack_json_kind(it));
 	}
 	if (prop(props, "Body") != NULL && apigw_openapi_validate(c, prop(props, "Body"), err) != 0)
 		return -1;
 	pinned = pstr(prop(c->metadata, "Frontgate"), "Id");
 	if (pinned != NULL && (strlen(pinned) == 0 || strlen(pinned) > 63 ||
 			       strspn(pinned, APIGW_ID_ALPHABET) != strlen(pinned)))
-		return apigw_schema_err(c, err, NULL,
+		return stack_schema_err(c, err, NULL,
 				  "Metadata.Frontgate.Id '%s' cannot be a REST API id: it is the "
 				  "first label of the API's host name, so use lowercase letters "
 					"and digits (AWS ids are 10 of them)", pinned);
@@ -140,17 +140,17 @@ static int restapi_validate(struct stack_rctx *c, const cJSON *props, struct fg_
 static void restapi_warnings(const struct stack_rctx *c, const cJSON *props, const char *ep)
 {
 	if (prop(props, "BodyS3Location") != NULL)
-		apigw_warn(c, "BodyS3Location is not emulated (frontgate cannot read S3): put the "
+		stack_warn(c, "BodyS3Location is not emulated (frontgate cannot read S3): put the "
 			   "OpenAPI document in Body; the API has only the resources and methods "
 			   "declared as AWS::ApiGateway::* resources");
 	if (prop(props, "Policy") != NULL)
-		apigw_warn(c, "Policy is stored; resource policies are not enforced yet");
+		stack_warn(c, "Policy is stored; resource policies are not enforced yet");
 	if (strcmp(ep, "PRIVATE") == 0)
-		apigw_warn(c,
+		stack_warn(c,
 			   "PRIVATE endpoint: VPC endpoint restrictions are not emulated; frontgate "
 			   "serves the API on its default execute-api host");
 	if (prop(props, "CloneFrom") != NULL)
-		apigw_warn(c, "CloneFrom is not emulated (nothing is copied from the source API)");
+		stack_warn(c, "CloneFrom is not emulated (nothing is copied from the source API)");
 }
 
 static int restapi_create(struct stack_rctx *c, const cJSON *props, char phys[256],
@@ -238,8 +238,8 @@ static int resource_validate(struct stack_rctx *c, const cJSON *props, struct fg
 	const cJSON *api;
 	struct sibling_check s;
 
-	if (apigw_need_str(c, props, "PathPart", &part, err) != 0 ||
-	    apigw_need_str(c, props, "ParentId", &parent, err) != 0 ||
+	if (stack_need_str(c, props, "PathPart", &part, err) != 0 ||
+	    stack_need_str(c, props, "ParentId", &parent, err) != 0 ||
 	    (api = apigw_find_api(c, props, err)) == NULL)
 		return -1;
 	if (!path_part_valid(part))
@@ -359,9 +359,9 @@ static int integ_responses_check(const struct stack_rctx *c, const cJSON *integ,
 	if (list == NULL)
 		return 0;
 	if (!cJSON_IsArray(list))
-		return apigw_schema_err(c, err, "Integration.IntegrationResponses",
+		return stack_schema_err(c, err, "Integration.IntegrationResponses",
 				  "#/Integration/IntegrationResponses: expected type: JSONArray, "
-					"found: %s", apigw_json_kind(list));
+					"found: %s", stack_json_kind(list));
 	cJSON_ArrayForEach(ir, list) {
 		char where[128];
 		const char *sc = NULL, *pat = NULL;
@@ -369,15 +369,15 @@ static int integ_responses_check(const struct stack_rctx *c, const cJSON *integ,
 
 		snprintf(where, sizeof(where), "Integration/IntegrationResponses/%d", i);
 		if (!cJSON_IsObject(ir))
-			return apigw_schema_err(c, err, "Integration.IntegrationResponses",
+			return stack_schema_err(c, err, "Integration.IntegrationResponses",
 						"#/%s: expected type: JSONObject, found: %s", where,
-						apigw_json_kind(ir));
+						stack_json_kind(ir));
 		if (prop(ir, "StatusCode") == NULL)
-			return apigw_schema_err(c, err, "Integration.IntegrationResponses",
+			return stack_schema_err(c, err, "Integration.IntegrationResponses",
 						"#/%s: required key [StatusCode] not found", where);
 		if (cJSON_IsNumber(prop(ir, "StatusCode")))
 			n = (long)prop(ir, "StatusCode")->valuedouble;
-		else if (apigw_opt_str(c, ir, "StatusCode", "Integration.IntegrationResponses", &sc,
+		else if (stack_opt_str(c, ir, "StatusCode", "Integration.IntegrationResponses", &sc,
 				       err) != 0)
 			return -1;
 		else
@@ -387,11 +387,11 @@ static int integ_responses_check(const struct stack_rctx *c, const cJSON *integ,
 						 "Integration.IntegrationResponses",
 					   "Invalid status code specified: %s must be a valid HTTP "
 						 "status code", sc ? sc : "?");
-		if (apigw_opt_str(c, ir, "SelectionPattern", "Integration.IntegrationResponses", &pat,
+		if (stack_opt_str(c, ir, "SelectionPattern", "Integration.IntegrationResponses", &pat,
 				  err) != 0 ||
-		    apigw_opt_str_map(c, ir, "ResponseTemplates", "Integration.IntegrationResponses",
+		    stack_opt_str_map(c, ir, "ResponseTemplates", "Integration.IntegrationResponses",
 				  err) != 0 ||
-		    apigw_opt_str_map(c, ir, "ResponseParameters", "Integration.IntegrationResponses",
+		    stack_opt_str_map(c, ir, "ResponseParameters", "Integration.IntegrationResponses",
 				  err) != 0)
 			return -1;
 		i++;
@@ -403,35 +403,35 @@ static int integ_check(struct stack_rctx *c, const cJSON *integ, struct fg_err *
 {
 	static const char *const types[] = { "MOCK", "AWS_PROXY", "HTTP_PROXY", "HTTP", "AWS" };
 	const char *type = NULL, *hm = NULL, *uri = NULL, *pt = NULL, *ct = NULL;
-	long timeout = 29000;
+	long long timeout = 29000;
 	bool known = false;
 
 	if (!cJSON_IsObject(integ))
-		return apigw_schema_err(c, err, "Integration",
+		return stack_schema_err(c, err, "Integration",
 					"#/Integration: expected type: JSONObject, found: %s",
-					apigw_json_kind(integ));
+					stack_json_kind(integ));
 	if (prop(integ, "Type") == NULL)
-		return apigw_schema_err(c, err, "Integration",
+		return stack_schema_err(c, err, "Integration",
 					"#/Integration: required key [Type] not found");
-	if (apigw_opt_str(c, integ, "Type", "Integration.Type", &type, err) != 0 ||
-	    apigw_opt_str(c, integ, "IntegrationHttpMethod", "Integration.IntegrationHttpMethod", &hm,
+	if (stack_opt_str(c, integ, "Type", "Integration.Type", &type, err) != 0 ||
+	    stack_opt_str(c, integ, "IntegrationHttpMethod", "Integration.IntegrationHttpMethod", &hm,
 		    err) != 0 ||
-	    apigw_opt_str(c, integ, "Uri", "Integration.Uri", &uri, err) != 0 ||
-	    apigw_opt_str(c, integ, "PassthroughBehavior", "Integration.PassthroughBehavior", &pt,
+	    stack_opt_str(c, integ, "Uri", "Integration.Uri", &uri, err) != 0 ||
+	    stack_opt_str(c, integ, "PassthroughBehavior", "Integration.PassthroughBehavior", &pt,
 		    err) != 0 ||
-	    apigw_opt_str(c, integ, "ConnectionType", "Integration.ConnectionType", &ct, err) != 0 ||
-	    apigw_opt_int(c, integ, "TimeoutInMillis", "Integration/TimeoutInMillis", &timeout,
+	    stack_opt_str(c, integ, "ConnectionType", "Integration.ConnectionType", &ct, err) != 0 ||
+	    stack_opt_int(c, integ, "TimeoutInMillis", "Integration/TimeoutInMillis", &timeout,
 		    err) != 0 ||
-	    apigw_opt_str_map(c, integ, "RequestTemplates", "Integration/RequestTemplates",
+	    stack_opt_str_map(c, integ, "RequestTemplates", "Integration/RequestTemplates",
 			      err) != 0 ||
-	    apigw_opt_str_map(c, integ, "RequestParameters", "Integration/RequestParameters",
+	    stack_opt_str_map(c, integ, "RequestParameters", "Integration/RequestParameters",
 			err) != 0 ||
 	    integ_responses_check(c, integ, err) != 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 		known |= strcmp(type, types[i]) == 0;
 	if (!known)
-		return apigw_schema_err(c, err, "Integration.Type",
+		return stack_schema_err(c, err, "Integration.Type",
 					"#/Integration/Type: %s is not a valid enum value", type);
 	if (strcmp(type, "MOCK") != 0 && (hm == NULL || hm[0] == '\0'))
 		return apigw_handler_err(c, err, 400, "BadRequestException",
@@ -450,15 +450,15 @@ static int integ_check(struct stack_rctx *c, const cJSON *integ, struct fg_err *
 					 "Timeout should be between 50 ms and 29000 ms");
 	if (pt != NULL && strcmp(pt, "WHEN_NO_MATCH") != 0 &&
 	    strcmp(pt, "WHEN_NO_TEMPLATES") != 0 && strcmp(pt, "NEVER") != 0)
-		return apigw_schema_err(c, err, "Integration.PassthroughBehavior",
+		return stack_schema_err(c, err, "Integration.PassthroughBehavior",
 				  "#/Integration/PassthroughBehavior: %s is not a valid enum value",
 					pt);
 	if (strcmp(type, "AWS") == 0)
-		apigw_warn(c,
+		stack_warn(c,
 			   "Integration Type AWS (AWS service integration) is not emulated: requests "
 			   "to this method get 500 Internal server error");
 	if (ct != NULL && strcmp(ct, "VPC_LINK") == 0)
-		apigw_warn(c,
+		stack_warn(c,
 			   "ConnectionType VPC_LINK is not emulated: frontgate calls the Uri "
 			   "directly");
 	return 0;
@@ -471,11 +471,11 @@ static int method_validate(struct stack_rctx *c, const cJSON *props, struct fg_e
 	bool key = false;
 	struct method_check mc;
 
-	if (apigw_need_str(c, props, "HttpMethod", &verb, err) != 0 ||
-	    apigw_need_str(c, props, "ResourceId", &rid, err) != 0 ||
-	    apigw_opt_str(c, props, "AuthorizationType", "AuthorizationType", &auth, err) != 0 ||
-	    apigw_opt_bool(c, props, "ApiKeyRequired", &key, err) != 0 ||
-	    apigw_opt_str_map(c, props, "RequestParameters", "RequestParameters", err) != 0 ||
+	if (stack_need_str(c, props, "HttpMethod", &verb, err) != 0 ||
+	    stack_need_str(c, props, "ResourceId", &rid, err) != 0 ||
+	    stack_opt_str(c, props, "AuthorizationType", "AuthorizationType", &auth, err) != 0 ||
+	    stack_opt_bool(c, props, "ApiKeyRequired", &key, err) != 0 ||
+	    stack_opt_str_map(c, props, "RequestParameters", "RequestParameters", err) != 0 ||
 	    (api = apigw_find_api(c, props, err)) == NULL)
 		return -1;
 	if (apigw_verb(verb) < 0)
@@ -487,7 +487,7 @@ static int method_validate(struct stack_rctx *c, const cJSON *props, struct fg_e
 					 "Invalid Resource identifier specified");
 	if (auth != NULL && strcmp(auth, "NONE") != 0 && strcmp(auth, "AWS_IAM") != 0 &&
 	    strcmp(auth, "CUSTOM") != 0 && strcmp(auth, "COGNITO_USER_POOLS") != 0)
-		return apigw_schema_err(c, err, "AuthorizationType",
+		return stack_schema_err(c, err, "AuthorizationType",
 					"#/AuthorizationType: %s is not a valid enum value", auth);
 	if (integ != NULL && integ_check(c, integ, err) != 0)
 		return -1;
@@ -508,19 +508,19 @@ static int method_create(struct stack_rctx *c, const cJSON *props, char phys[256
 		stack_default_physical_id(c, phys);
 	if (auth != NULL && (strcmp(auth, "CUSTOM") == 0 ||
 			     strcmp(auth, "COGNITO_USER_POOLS") == 0))
-		apigw_warn(c,
+		stack_warn(c,
 			   "AuthorizationType %s: authorizers are not emulated yet; requests to this "
 			   "method get 500 Internal server error (the trace says why)", auth);
 	if (auth != NULL && strcmp(auth, "AWS_IAM") == 0)
-		apigw_warn(c,
+		stack_warn(c,
 			   "AuthorizationType AWS_IAM: SigV4 signatures are not verified yet (not "
 			   "emulated); a request without Authorization gets 403 Missing Authentication "
 			   "Token, a malformed one 403 IncompleteSignature, a SigV4-shaped one is let "
 			   "through unverified (the trace says so)");
 	if (prop(props, "RequestValidatorId") != NULL)
-		apigw_warn(c, "RequestValidatorId: request validation is not emulated yet");
+		stack_warn(c, "RequestValidatorId: request validation is not emulated yet");
 	if (prop(props, "Integration") == NULL)
-		apigw_warn(c,
+		stack_warn(c,
 			   "the method has no Integration: a Deployment of its API fails, as in AWS");
 	return 0;
 }
@@ -588,7 +588,7 @@ static cJSON *snapshot(struct stack_rctx *c, const cJSON *api, struct fg_err *er
 	bool disabled = false;
 
 	endpoint_type(c, ap, &ep, err);
-	apigw_opt_bool(c, ap, "DisableExecuteApiEndpoint", &disabled, err);
+	stack_opt_bool(c, ap, "DisableExecuteApiEndpoint", &disabled, err);
 	cJSON_AddNumberToObject(snap, "Version", APIGW_SNAPSHOT_VERSION);
 	cJSON_AddStringToObject(snap, "ApiId", id);
 	cJSON_AddStringToObject(snap, "RootResourceId", attr_of(api, "RootResourceId"));
@@ -671,15 +671,15 @@ static int variables_check(struct stack_rctx *c, const cJSON *vars, const char *
 	if (vars == NULL)
 		return 0;
 	if (!cJSON_IsObject(vars))
-		return apigw_schema_err(c, err, where, "#/%s: expected type: JSONObject, found: %s",
-					where, apigw_json_kind(vars));
+		return stack_schema_err(c, err, where, "#/%s: expected type: JSONObject, found: %s",
+					where, stack_json_kind(vars));
 	cJSON_ArrayForEach(v, vars) {
 		const char *ok = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
 
 		if (!cJSON_IsString(v))
-			return apigw_schema_err(c, err, where,
+			return stack_schema_err(c, err, where,
 						"#/%s/%s: expected type: String, found: %s",
-						where, v->string, apigw_json_kind(v));
+						where, v->string, stack_json_kind(v));
 		if (strspn(v->string, ok) != strlen(v->string) || v->string[0] == '\0')
 			return apigw_handler_err(c, err, 400, "BadRequestException", where,
 					   "Stage variable name %s is invalid: names may contain "
@@ -693,7 +693,7 @@ static int deployment_validate(struct stack_rctx *c, const cJSON *props, struct 
 	const char *stage = NULL;
 	const cJSON *api = apigw_find_api(c, props, err);
 
-	if (api == NULL || apigw_opt_str(c, props, "StageName", "StageName", &stage, err) != 0 ||
+	if (api == NULL || stack_opt_str(c, props, "StageName", "StageName", &stage, err) != 0 ||
 	    variables_check(c, prop(prop(props, "StageDescription"), "Variables"),
 			    "StageDescription.Variables", err) != 0)
 		return -1;
@@ -721,7 +721,7 @@ static int deployment_create(struct stack_rctx *c, const cJSON *props, char phys
 	cJSON_AddStringToObject(attrs, "DeploymentId", phys);
 	if (prop(props, "DeploymentCanarySettings") != NULL ||
 	    prop(prop(props, "StageDescription"), "CanarySettings") != NULL)
-		apigw_warn(c,
+		stack_warn(c,
 			   "canary settings are not emulated: the stage serves this deployment only");
 	return 0;
 }
@@ -764,8 +764,8 @@ static int stage_validate(struct stack_rctx *c, const cJSON *props, struct fg_er
 	const cJSON *api;
 	bool same_name;
 
-	if (apigw_need_str(c, props, "StageName", &name, err) != 0 ||
-	    apigw_opt_str(c, props, "DeploymentId", "DeploymentId", &dep, err) != 0 ||
+	if (stack_need_str(c, props, "StageName", &name, err) != 0 ||
+	    stack_opt_str(c, props, "DeploymentId", "DeploymentId", &dep, err) != 0 ||
 	    variables_check(c, prop(props, "Variables"), "Variables", err) != 0 ||
 	    (api = apigw_find_api(c, props, err)) == NULL)
 		return -1;
@@ -788,12 +788,12 @@ static int stage_create(struct stack_rctx *c, const cJSON *props, char phys[256]
 {
 	snprintf(phys, 256, "%s", pstr(props, "StageName"));
 	if (prop(props, "CanarySettings") != NULL)
-		apigw_warn(c, "CanarySettings are not emulated: the stage serves its deployment only");
+		stack_warn(c, "CanarySettings are not emulated: the stage serves its deployment only");
 	if (prop(props, "CacheClusterEnabled") != NULL &&
 	    cJSON_IsTrue(prop(props, "CacheClusterEnabled")))
-		apigw_warn(c, "CacheClusterEnabled: the stage cache is not emulated");
+		stack_warn(c, "CacheClusterEnabled: the stage cache is not emulated");
 	if (prop(props, "MethodSettings") != NULL)
-		apigw_warn(c, "MethodSettings (throttling, caching, logging) are not emulated yet");
+		stack_warn(c, "MethodSettings (throttling, caching, logging) are not emulated yet");
 	return 0;
 }
 
@@ -804,17 +804,17 @@ static int gwresp_validate(struct stack_rctx *c, const cJSON *props, struct fg_e
 	const char *type = NULL, *status = NULL;
 	const cJSON *params = prop(props, "ResponseParameters"), *p;
 
-	if (apigw_need_str(c, props, "ResponseType", &type, err) != 0 ||
-	    apigw_opt_str_map(c, props, "ResponseParameters", "ResponseParameters", err) != 0 ||
-	    apigw_opt_str_map(c, props, "ResponseTemplates", "ResponseTemplates", err) != 0 ||
+	if (stack_need_str(c, props, "ResponseType", &type, err) != 0 ||
+	    stack_opt_str_map(c, props, "ResponseParameters", "ResponseParameters", err) != 0 ||
+	    stack_opt_str_map(c, props, "ResponseTemplates", "ResponseTemplates", err) != 0 ||
 	    apigw_find_api(c, props, err) == NULL)
 		return -1;
 	if (apigw_gr_parse(type) < 0)
-		return apigw_schema_err(c, err, "ResponseType",
+		return stack_schema_err(c, err, "ResponseType",
 					"#/ResponseType: %s is not a valid enum value", type);
 	if (cJSON_IsNumber(prop(props, "StatusCode")))
 		status = NULL;
-	else if (apigw_opt_str(c, props, "StatusCode", "StatusCode", &status, err) != 0)
+	else if (stack_opt_str(c, props, "StatusCode", "StatusCode", &status, err) != 0)
 		return -1;
 	if (status != NULL && (strlen(status) != 3 || strspn(status, "0123456789") != 3 ||
 			       status[0] < '1' || status[0] > '5'))
@@ -829,7 +829,7 @@ static int gwresp_validate(struct stack_rctx *c, const cJSON *props, struct fg_e
 						 "expression parameter specified: %s]", p->string);
 	}
 	if (strcmp(type, "REQUEST_TOO_LARGE") == 0)
-		apigw_warn(c,
+		stack_warn(c,
 			   "REQUEST_TOO_LARGE cannot be customised in AWS either: 413 stays "
 			   "plain text");
 	return 0;

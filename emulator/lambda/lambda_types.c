@@ -28,90 +28,6 @@ static const cJSON *frontgate_meta(const cJSON *metadata)
 	return cJSON_GetObjectItemCaseSensitive(metadata, "Frontgate");
 }
 
-static int prop_err(struct fg_err *err, const struct stack_rctx *c, const char *prop,
-		    const char *msg)
-{
-	char path[512];
-
-	fg_err_set(err, 400, "ValidationError", "Properties validation failed for resource %s "
-		   "with message: %s", c->logical_id, msg);
-	snprintf(path, sizeof(path), "Resources.%s.Properties%s%s", c->logical_id,
-		 prop[0] ? "." : "", prop);
-	fg_err_at(err, c->logical_id, path);
-	return -1;
-}
-
-/* An error Lambda's API returns while CloudFormation creates the resource. */
-static int handler_err(struct fg_err *err, const struct stack_rctx *c, const char *prop,
-		       const char *handler_code, const char *msg)
-{
-	char path[512];
-
-	fg_err_set(err, 400, "ValidationError", "Resource handler returned message: \"%s "
-		   "(Service: Lambda, Status Code: 400)\" (HandlerErrorCode: %s)", msg,
-		   handler_code);
-	snprintf(path, sizeof(path), "Resources.%s.Properties%s%s", c->logical_id,
-		 prop[0] ? "." : "", prop);
-	fg_err_at(err, c->logical_id, path);
-	return -1;
-}
-
-static int required(struct fg_err *err, const struct stack_rctx *c, const cJSON *props,
-		    const char *const *keys)
-{
-	for (; *keys != NULL; keys++) {
-		if (cJSON_GetObjectItemCaseSensitive(props, *keys) == NULL) {
-			char msg[160];
-
-			snprintf(msg, sizeof(msg), "#: required key [%s] not found", *keys);
-			return prop_err(err, c, "", msg);
-		}
-	}
-	return 0;
-}
-
-static const char *json_type(const cJSON *v)
-{
-	if (cJSON_IsString(v))
-		return "String";
-	if (cJSON_IsNumber(v))
-		return "Integer";
-	if (cJSON_IsBool(v))
-		return "Boolean";
-	if (cJSON_IsArray(v))
-		return "JSONArray";
-	if (cJSON_IsObject(v))
-		return "JSONObject";
-	return "Null";
-}
-
-/* An integer property (numbers, or strings holding one, as CloudFormation converts). */
-static int int_prop(struct fg_err *err, const struct stack_rctx *c, const cJSON *props,
-		    const char *key, long long def, long long *out)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(props, key);
-	char msg[200];
-
-	*out = def;
-	if (v == NULL)
-		return 0;
-	if (cJSON_IsNumber(v) && v->valuedouble == (double)(long long)v->valuedouble) {
-		*out = (long long)v->valuedouble;
-		return 0;
-	}
-	if (cJSON_IsString(v) && v->valuestring[0] != '\0') {
-		char *end;
-		long long n = strtoll(v->valuestring, &end, 10);
-
-		if (*end == '\0') {
-			*out = n;
-			return 0;
-		}
-	}
-	snprintf(msg, sizeof(msg), "#/%s: expected type: Integer, found: %s", key, json_type(v));
-	return prop_err(err, c, key, msg);
-}
-
 static bool match_name(const char *s, size_t max)
 {
 	size_t n = strlen(s);
@@ -178,7 +94,7 @@ static int check_runtime(struct fg_err *err, const struct stack_rctx *c, const c
 				 "supported for creating or updating AWS Lambda functions. We "
 				 "recommend you use the new runtime (%s) while creating or updating "
 				 "functions.", rt, blocked_runtimes[i][1]);
-			return handler_err(err, c, "Runtime", "InvalidRequest", msg);
+			return stack_handler_err(c, err, "Lambda", 400, "ValidationError", "Runtime", "%s", msg);
 		}
 	}
 	if (runtime_known(rt))
@@ -190,7 +106,7 @@ static int check_runtime(struct fg_err *err, const struct stack_rctx *c, const c
 		n += (size_t)snprintf(msg + n, sizeof(msg) - n, "%s%s", i ? ", " : "",
 				      known_runtimes[i]);
 	snprintf(msg + n, sizeof(msg) - n, "] or be a valid ARN");
-	return handler_err(err, c, "Runtime", "InvalidRequest", msg);
+	return stack_handler_err(c, err, "Lambda", 400, "ValidationError", "Runtime", "%s", msg);
 }
 
 /* --------------------------------------------------------------- the mode */
@@ -254,23 +170,21 @@ static int check_env(struct fg_err *err, const struct stack_rctx *c, const cJSON
 	if (env == NULL)
 		return 0;
 	if (!cJSON_IsObject(env))
-		return prop_err(err, c, "Environment",
-				"#/Environment: expected type: JSONObject, found: String");
+		return stack_schema_err(c, err, "Environment", "%s", "#/Environment: expected type: JSONObject, found: String");
 	if (vars == NULL)
 		return 0;
 	if (!cJSON_IsObject(vars))
-		return prop_err(err, c, "Environment.Variables",
-				"#/Environment/Variables: expected type: JSONObject, found: String");
+		return stack_schema_err(c, err, "Environment.Variables", "%s", "#/Environment/Variables: expected type: JSONObject, found: String");
 	cJSON_ArrayForEach(v, vars) {
 		if (!env_key_ok(v->string)) {
 			snprintf(msg, sizeof(msg), "#/Environment/Variables: extraneous key [%.200s] "
 				 "is not permitted", v->string);
-			return prop_err(err, c, "Environment.Variables", msg);
+			return stack_schema_err(c, err, "Environment.Variables", "%s", msg);
 		}
 		if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
 			snprintf(msg, sizeof(msg), "#/Environment/Variables/%.200s: expected type: "
-				 "String, found: %s", v->string, json_type(v));
-			return prop_err(err, c, "Environment.Variables", msg);
+				 "String, found: %s", v->string, stack_json_kind(v));
+			return stack_schema_err(c, err, "Environment.Variables", "%s", msg);
 		}
 		for (size_t i = 0; reserved_env[i] != NULL; i++) {
 			if (strcmp(reserved_env[i], v->string) == 0) {
@@ -279,8 +193,8 @@ static int check_env(struct fg_err *err, const struct stack_rctx *c, const cJSON
 					 "you have provided contains reserved keys that are currently "
 					 "not supported for modification. Reserved keys used in this "
 					 "request: %s", v->string);
-				return handler_err(err, c, "Environment.Variables",
-						   "InvalidRequest", msg);
+				return stack_handler_err(c, err, "Lambda", 400, "ValidationError",
+							 "Environment.Variables", "%s", msg);
 			}
 		}
 	}
@@ -333,26 +247,24 @@ static int check_code(struct fg_err *err, const struct stack_rctx *c, const cJSO
 
 	if (!cJSON_IsObject(code)) {
 		snprintf(msg, sizeof(msg), "#/Code: expected type: JSONObject, found: %s",
-			 json_type(code));
-		return prop_err(err, c, "Code", msg);
+			 stack_json_kind(code));
+		return stack_schema_err(c, err, "Code", "%s", msg);
 	}
 	if (pkg != NULL && !image && strcmp(pkg, "Zip") != 0) {
 		snprintf(msg, sizeof(msg), "#/PackageType: %.60s is not a valid enum value", pkg);
-		return prop_err(err, c, "PackageType", msg);
+		return stack_schema_err(c, err, "PackageType", "%s", msg);
 	}
 	if (image) {
 		if (str_of(code, "ImageUri") == NULL)
-			return handler_err(err, c, "Code", "InvalidRequest",
-					   "Please provide a source for function code.");
+			return stack_handler_err(c, err, "Lambda", 400, "ValidationError", "Code", "%s", "Please provide a source for function code.");
 		return 0;
 	}
 	if (str_of(code, "ZipFile") == NULL && str_of(code, "S3Bucket") == NULL)
-		return handler_err(err, c, "Code", "InvalidRequest",
-				   "Please provide a source for function code.");
+		return stack_handler_err(c, err, "Lambda", 400, "ValidationError", "Code", "%s", "Please provide a source for function code.");
 	if (str_of(code, "ZipFile") == NULL && str_of(code, "S3Key") == NULL)
-		return prop_err(err, c, "Code", "#/Code: required key [S3Key] not found");
+		return stack_schema_err(c, err, "Code", "%s", "#/Code: required key [S3Key] not found");
 	if (str_of(props, "Runtime") == NULL || str_of(props, "Handler") == NULL)
-		return handler_err(err, c, "", "InvalidRequest", "Runtime and Handler are "
+		return stack_handler_err(c, err, "Lambda", 400, "ValidationError", "", "%s", "Runtime and Handler are "
 				   "mandatory parameters for functions created with deployment "
 				   "packages.");
 	return 0;
@@ -360,32 +272,25 @@ static int check_code(struct fg_err *err, const struct stack_rctx *c, const cJSO
 
 static int check_limits(struct fg_err *err, const struct stack_rctx *c, const cJSON *props)
 {
-	long long timeout, memory;
-	char msg[300];
+	long long timeout = LAMBDA_DEFAULT_TIMEOUT, memory = LAMBDA_DEFAULT_MEMORY;
 
-	if (int_prop(err, c, props, "Timeout", LAMBDA_DEFAULT_TIMEOUT, &timeout) != 0 ||
-	    int_prop(err, c, props, "MemorySize", LAMBDA_DEFAULT_MEMORY, &memory) != 0)
+	if (stack_opt_int(c, props, "Timeout", "Timeout", &timeout, err) != 0 ||
+	    stack_opt_int(c, props, "MemorySize", "MemorySize", &memory, err) != 0)
 		return -1;
-	if (timeout < 1) {
-		snprintf(msg, sizeof(msg), "#/Timeout: %lld is not greater or equal to 1", timeout);
-		return prop_err(err, c, "Timeout", msg);
-	}
-	if (timeout > 900) {
-		snprintf(msg, sizeof(msg), "1 validation error detected: Value '%lld' at 'timeout' "
-			 "failed to satisfy constraint: Member must have value less than or "
-			 "equal to 900", timeout);
-		return handler_err(err, c, "Timeout", "InvalidRequest", msg);
-	}
-	if (memory < 128) {
-		snprintf(msg, sizeof(msg), "#/MemorySize: %lld is not greater or equal to 128",
-			 memory);
-		return prop_err(err, c, "MemorySize", msg);
-	}
-	if (memory > 10240) {
-		snprintf(msg, sizeof(msg), "#/MemorySize: %lld is not less or equal to 10240",
-			 memory);
-		return prop_err(err, c, "MemorySize", msg);
-	}
+	if (timeout < 1)
+		return stack_schema_err(c, err, "Timeout",
+					"#/Timeout: %lld is not greater or equal to 1", timeout);
+	if (timeout > 900)
+		return stack_handler_err(c, err, "Lambda", 400, "ValidationError", "Timeout",
+					 "1 validation error detected: Value '%lld' at 'timeout' "
+					 "failed to satisfy constraint: Member must have value less "
+					 "than or equal to 900", timeout);
+	if (memory < 128)
+		return stack_schema_err(c, err, "MemorySize",
+					"#/MemorySize: %lld is not greater or equal to 128", memory);
+	if (memory > 10240)
+		return stack_schema_err(c, err, "MemorySize",
+					"#/MemorySize: %lld is not less or equal to 10240", memory);
 	return 0;
 }
 
@@ -398,7 +303,7 @@ static int fn_validate(struct stack_rctx *c, const cJSON *props, struct fg_err *
 	const char *pinned = str_of(frontgate_meta(c->metadata), "Id");
 	char msg[400];
 
-	if (required(err, c, props, req) != 0 || check_code(err, c, props) != 0 ||
+	if (stack_require_keys(c, props, req, err) != 0 || check_code(err, c, props) != 0 ||
 	    check_limits(err, c, props) != 0 || check_env(err, c, props) != 0 ||
 	    check_frontgate(err, c) != 0)
 		return -1;
@@ -409,7 +314,7 @@ static int fn_validate(struct stack_rctx *c, const cJSON *props, struct fg_err *
 		snprintf(msg, sizeof(msg), "1 validation error detected: Value '%.140s' at "
 			 "'handler' failed to satisfy constraint: Member must satisfy regular "
 			 "expression pattern: [^\\s]+", handler);
-		return handler_err(err, c, "Handler", "InvalidRequest", msg);
+		return stack_handler_err(c, err, "Lambda", 400, "ValidationError", "Handler", "%s", msg);
 	}
 	if (pinned != NULL && !match_name(pinned, 64)) {
 		fg_err_set(err, 400, "ValidationError", "Resources.%s: Metadata.Frontgate.Id '%.100s' "
@@ -422,7 +327,7 @@ static int fn_validate(struct stack_rctx *c, const cJSON *props, struct fg_err *
 		snprintf(msg, sizeof(msg), "1 validation error detected: Value '%.140s' at "
 			 "'functionName' failed to satisfy constraint: Member must satisfy regular "
 			 "expression pattern: [a-zA-Z0-9-_]{1,64}", name);
-		return handler_err(err, c, "FunctionName", "InvalidRequest", msg);
+		return stack_handler_err(c, err, "Lambda", 400, "ValidationError", "FunctionName", "%s", msg);
 	}
 	return 0;
 }
@@ -507,13 +412,8 @@ static int fn_create(struct stack_rctx *c, const cJSON *props, char phys[256], c
 	snprintf(arn, sizeof(arn), "arn:aws:lambda:%s:%s:function:%s", c->region, c->account,
 		 phys);
 	cJSON_AddStringToObject(attrs, "Arn", arn);
-	if (lambda_mode_of(props, c->metadata, &why) == LAMBDA_NOT_EMULATED) {
-		char w[600];
-
-		snprintf(w, sizeof(w), "Resources.%s: function %s is not emulated: %s",
-			 c->logical_id, phys, why);
-		cJSON_AddItemToArray(c->warnings, cJSON_CreateString(w));
-	}
+	if (lambda_mode_of(props, c->metadata, &why) == LAMBDA_NOT_EMULATED)
+		stack_warn(c, "function %s is not emulated: %s", phys, why);
 	return 0;
 }
 
@@ -555,23 +455,22 @@ static int alias_validate(struct stack_rctx *c, const cJSON *props, struct fg_er
 	char msg[400];
 	bool digits = true;
 
-	if (required(err, c, props, req) != 0)
+	if (stack_require_keys(c, props, req, err) != 0)
 		return -1;
 	if (name == NULL || !match_name(name, 128)) {
 		snprintf(msg, sizeof(msg), "#/Name: string [%.140s] does not match pattern "
 			 "^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$", name ? name : "");
-		return prop_err(err, c, "Name", msg);
+		return stack_schema_err(c, err, "Name", "%s", msg);
 	}
 	for (const char *p = name; *p; p++)
 		digits = digits && isdigit((unsigned char)*p);
 	if (digits) {
 		snprintf(msg, sizeof(msg), "#/Name: string [%s] does not match pattern "
 			 "^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$", name);
-		return prop_err(err, c, "Name", msg);
+		return stack_schema_err(c, err, "Name", "%s", msg);
 	}
 	if (str_of(props, "FunctionName") == NULL)
-		return prop_err(err, c, "FunctionName",
-				"#/FunctionName: expected type: String, found: JSONObject");
+		return stack_schema_err(c, err, "FunctionName", "%s", "#/FunctionName: expected type: String, found: JSONObject");
 	return 0;
 }
 
@@ -598,11 +497,10 @@ static int version_validate(struct stack_rctx *c, const cJSON *props, struct fg_
 {
 	static const char *const req[] = { "FunctionName", NULL };
 
-	if (required(err, c, props, req) != 0)
+	if (stack_require_keys(c, props, req, err) != 0)
 		return -1;
 	if (str_of(props, "FunctionName") == NULL)
-		return prop_err(err, c, "FunctionName",
-				"#/FunctionName: expected type: String, found: JSONObject");
+		return stack_schema_err(c, err, "FunctionName", "%s", "#/FunctionName: expected type: String, found: JSONObject");
 	return 0;
 }
 
@@ -663,13 +561,10 @@ static const struct stack_rtype version_type = {
 static int permission_create(struct stack_rctx *c, const cJSON *props, char phys[256],
 			     cJSON *attrs, cJSON *state, struct fg_err *err)
 {
-	char w[400];
-
 	if (phys[0] == '\0')
 		stack_default_physical_id(c, phys);
-	snprintf(w, sizeof(w), "Resources.%s: AWS::Lambda::Permission is accepted and stored; "
-		 "frontgate does not enforce Lambda resource policies", c->logical_id);
-	cJSON_AddItemToArray(c->warnings, cJSON_CreateString(w));
+	stack_warn(c, "AWS::Lambda::Permission is accepted and stored; frontgate does not "
+		   "enforce Lambda resource policies");
 	return 0;
 }
 

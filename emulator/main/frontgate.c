@@ -39,6 +39,10 @@ static const char usage[] =
 	"  --ready-file PATH     also write the ready line to PATH (atomically)\n"
 	"  --trace-limit N       request traces kept (default 10000)\n"
 	"  --log-level L         error, warn, info or debug (default warn)\n"
+	"  --fidelity S=V        a fidelity switch, where AWS behaviour is unconfirmed;\n"
+	"                        repeatable: apigw.unknown-api=forbidden|not-found (default\n"
+	"                        forbidden), apigw.signature-messages=redacted|classic (default\n"
+	"                        redacted). See README, \"Fidelity switches\".\n"
 	"  --help                this text\n"
 	"  --version             the version\n"
 	"\n"
@@ -48,7 +52,7 @@ static const char usage[] =
 	"stops it cleanly (exit 0).\n";
 
 enum { OPT_FIXTURE = 1000, OPT_PARAM, OPT_DB, OPT_HTTP, OPT_HTTPS, OPT_DNS, OPT_CONTROL,
-       OPT_TOKEN, OPT_REGION, OPT_ACCOUNT, OPT_READY, OPT_TRACES, OPT_LOG, OPT_HELP,
+       OPT_TOKEN, OPT_REGION, OPT_ACCOUNT, OPT_READY, OPT_TRACES, OPT_LOG, OPT_FIDELITY, OPT_HELP,
        OPT_VERSION };
 
 static const struct option options[] = {
@@ -65,6 +69,7 @@ static const struct option options[] = {
 	{ "ready-file", required_argument, NULL, OPT_READY },
 	{ "trace-limit", required_argument, NULL, OPT_TRACES },
 	{ "log-level", required_argument, NULL, OPT_LOG },
+	{ "fidelity", required_argument, NULL, OPT_FIDELITY },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -99,7 +104,8 @@ static int write_ready_file(const char *path, const char *line)
 	return rc;
 }
 
-static int run(int argc, char **argv, const char **fixtures, const char **params)
+static int run(int argc, char **argv, const char **fixtures, const char **params,
+	       const char **fidelity)
 {
 	struct fg_instance_config cfg = {
 		.db_path = "./.frontgate/state.db",
@@ -120,6 +126,7 @@ static int run(int argc, char **argv, const char **fixtures, const char **params
 		switch (opt) {
 		case OPT_FIXTURE: fixtures[cfg.nfixtures++] = optarg; break;
 		case OPT_PARAM: params[cfg.nparams++] = optarg; break;
+		case OPT_FIDELITY: fidelity[cfg.nfidelity++] = optarg; break;
 		case OPT_DB: cfg.db_path = optarg; break;
 		case OPT_HTTP: cfg.http_addr = optarg; break;
 		case OPT_HTTPS: cfg.https_addr = optarg; break;
@@ -154,6 +161,7 @@ static int run(int argc, char **argv, const char **fixtures, const char **params
 		return bad("unexpected argument '%s'", argv[optind]);
 	cfg.fixtures = fixtures;
 	cfg.params = params;
+	cfg.fidelity = fidelity;
 
 	/* Block the stop signals in every thread; main waits for them below. */
 	sigemptyset(&sigs);
@@ -171,13 +179,14 @@ static int run(int argc, char **argv, const char **fixtures, const char **params
 		return 2;
 	}
 	line = fg_instance_ready_json(inst);
-	printf("%s\n", line);
-	fflush(stdout);
+	/* the file first: whoever reads the line on stdout may rely on the file being there */
 	if (ready_file != NULL && write_ready_file(ready_file, line) != 0) {
 		free(line);
 		fg_instance_stop(&inst);
 		return 2;
 	}
+	printf("%s\n", line);
+	fflush(stdout);
 	free(line);
 	while (sigwait(&sigs, &sig) != 0)
 		;
@@ -189,9 +198,11 @@ int main(int argc, char **argv)
 {
 	const char **fixtures = calloc((size_t)argc, sizeof(char *));
 	const char **params = calloc((size_t)argc, sizeof(char *));
-	int rc = run(argc, argv, fixtures, params);
+	const char **fidelity = calloc((size_t)argc, sizeof(char *));
+	int rc = run(argc, argv, fixtures, params, fidelity);
 
 	free(fixtures);
 	free(params);
+	free(fidelity);
 	return rc;
 }

@@ -139,7 +139,8 @@ out:
  * The services and how they meet: Lambda first (no front), then API Gateway, which invokes
  * functions through Lambda's invoker. Order of add = order the front router asks.
  */
-static int wire_services(struct fg_instance *inst, struct fg_err *err)
+static int wire_services(struct fg_instance *inst, const struct fg_instance_config *cfg,
+			 struct fg_err *err)
 {
 	struct fg_app *app = inst->app;
 	struct lambda_deps ld = { fg_app_clock(app), fg_app_log(app), 2 };
@@ -155,6 +156,20 @@ static int wire_services(struct fg_instance *inst, struct fg_err *err)
 	ad.log = fg_app_log(app);
 	ad.invoker = lambda_invoker(inst->lambda);
 	inst->apigw = apigw_new(&ad);
+	for (size_t i = 0; i < cfg->nfidelity; i++) {
+		const char *f = cfg->fidelity[i];
+
+		if (strncmp(f, "apigw.", 6) != 0) {
+			fg_err_set(err, 400, "InvalidArgument",
+				   "--fidelity %s: switches are named service.switch=value, and "
+				   "only apigw.* exist (see frontgate --help)", f);
+			return -1;
+		}
+		if (apigw_set_fidelity(inst->apigw, f + 6, err) != 0) {
+			fg_err_prefix(err, "--fidelity %s: ", f);
+			return -1;
+		}
+	}
 	apigw_register_types(inst->apigw, fg_app_registry(app));
 	return fg_app_add_service(app, apigw_service(inst->apigw), &slot, err);
 }
@@ -245,7 +260,7 @@ int fg_instance_start(const struct fg_instance_config *cfg, struct fg_instance *
 	FG_ASSERT(inst != NULL);
 	*out = NULL;
 	if (check_params(cfg, err) != 0 || control_guard(cfg, err) != 0 ||
-	    fg_app_new(&ac, &inst->app, err) != 0 || wire_services(inst, err) != 0)
+	    fg_app_new(&ac, &inst->app, err) != 0 || wire_services(inst, cfg, err) != 0)
 		goto fail;
 	if (listen_on(cfg->http_addr, true, &http_fd, &inst->http_port, err) != 0 ||
 	    listen_on(cfg->https_addr, true, &rf.https_tcp, &inst->https_port, err) != 0 ||

@@ -17,6 +17,8 @@ struct fg_instance_config {
 	size_t nfixtures;
 	const char *const *params;  /* "KEY=VALUE" */
 	size_t nparams;
+	const char *const *fidelity; /* "service.switch=value" */
+	size_t nfidelity;
 	size_t trace_limit;
 	enum fg_log_level log_level;
 };

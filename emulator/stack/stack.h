@@ -116,6 +116,43 @@ void stack_default_physical_id(const struct stack_rctx *ctx, char out[256]);
 void stack_derived_id(const struct stack_rctx *ctx, const char *salt, const char *alphabet,
 		      size_t n, char *out);
 
+/* ----------------------------------------------------------- stack_schema.c */
+
+/*
+ * CloudFormation's schema-check error: "Properties validation failed for resource X with
+ * message: <fmt>", status 400, at Resources.X.Properties[.property] (property may be ""/NULL).
+ */
+int stack_schema_err(const struct stack_rctx *c, struct fg_err *err, const char *property,
+		     const char *fmt, ...) FG_PRINTF(4, 5);
+/*
+ * A service API error relayed by CloudFormation's resource handler: "Resource handler returned
+ * message: \"<fmt> (Service: <service>, Status Code: <aws_status>)\" (HandlerErrorCode: ...)".
+ * The control API answers 409 for an AWS 409 and 400 otherwise; code is the error code.
+ */
+int stack_handler_err(const struct stack_rctx *c, struct fg_err *err, const char *service,
+		      int aws_status, const char *code, const char *property, const char *fmt, ...)
+	FG_PRINTF(7, 8);
+/* "String", "Integer", "Boolean", "JSONArray", "JSONObject", "Null": schema type names. */
+const char *stack_json_kind(const cJSON *v);
+/* Typed readers answering with the schema messages; "where" is the path used in them. */
+int stack_require_keys(const struct stack_rctx *c, const cJSON *props,
+		       const char *const *keys /* NULL-terminated */, struct fg_err *err);
+int stack_need_str(const struct stack_rctx *c, const cJSON *props, const char *k,
+		   const char **out, struct fg_err *err);
+int stack_opt_str(const struct stack_rctx *c, const cJSON *props, const char *k,
+		  const char *where, const char **out, struct fg_err *err);
+/* true/false, or the strings "true"/"false" as CloudFormation accepts. */
+int stack_opt_bool(const struct stack_rctx *c, const cJSON *props, const char *k, bool *out,
+		   struct fg_err *err);
+/* A number or a numeric string; *out is left alone when the key is absent. */
+int stack_opt_int(const struct stack_rctx *c, const cJSON *props, const char *k,
+		  const char *where, long long *out, struct fg_err *err);
+/* A map of strings (templates, parameters, variables); absent is fine. */
+int stack_opt_str_map(const struct stack_rctx *c, const cJSON *props, const char *k,
+		      const char *where, struct fg_err *err);
+/* Adds "Resources.<logical id>: <message>" to the stack's warnings. */
+void stack_warn(const struct stack_rctx *c, const char *fmt, ...) FG_PRINTF(2, 3);
+
 /* ----------------------------------------------------------- stack_deploy.c */
 
 struct stack_request {

@@ -250,13 +250,10 @@ static int deploy_one(struct deploy *d, const char *id, cJSON *resources, struct
 		snprintf(phys, sizeof(phys), "%s",
 			 cJSON_GetObjectItemCaseSensitive(prev, "PhysicalId")->valuestring);
 	if (t == NULL) {
-		char w[512];
-
 		if (phys[0] == '\0')
 			stack_default_physical_id(&c, phys);
-		snprintf(w, sizeof(w), "Resources.%s: %s is not emulated (accepted and stored; "
-			 "frontgate does not act on it)", id, type);
-		cJSON_AddItemToArray(d->warnings, cJSON_CreateString(w));
+		stack_warn(&c, "%s is not emulated (accepted and stored; frontgate does not act "
+			   "on it)", type);
 		rc = 0;
 	} else {
 		rc = t->validate ? t->validate(&c, props, err) : 0;

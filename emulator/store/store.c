@@ -320,16 +320,17 @@ out:
 
 /* ------------------------------------------------------------------ meta */
 
-int fg_store_meta_get(struct fg_store *s, const char *key, char **out, struct fg_err *err)
+/* The first column of the first row of sql with ?1 = key (malloc'd), or NULL when none. */
+static int query_text(struct fg_store *s, const char *sql, const char *key, const char *what,
+		      char **out, struct fg_err *err)
 {
 	sqlite3_stmt *st;
 	int rc = 0;
 
 	*out = NULL;
 	pthread_mutex_lock(&s->mu);
-	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?1", -1, &st, NULL) !=
-	    SQLITE_OK) {
-		rc = db_fail(s, err, "reading metadata");
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		rc = db_fail(s, err, what);
 	} else {
 		sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(st) == SQLITE_ROW)
@@ -338,6 +339,12 @@ int fg_store_meta_get(struct fg_store *s, const char *key, char **out, struct fg
 	}
 	pthread_mutex_unlock(&s->mu);
 	return rc;
+}
+
+int fg_store_meta_get(struct fg_store *s, const char *key, char **out, struct fg_err *err)
+{
+	return query_text(s, "SELECT value FROM meta WHERE key = ?1", key, "reading metadata", out,
+			  err);
 }
 
 int fg_store_meta_put(struct fg_store *s, const char *key, const char *value,
@@ -435,22 +442,12 @@ int fg_store_traces_list(struct fg_store *s, size_t limit, cJSON **out, struct f
 
 int fg_store_trace_get(struct fg_store *s, const char *id, cJSON **out, struct fg_err *err)
 {
-	sqlite3_stmt *st;
-	int rc = 0;
+	char *text = NULL;
+	int rc = query_text(s, "SELECT doc FROM traces WHERE id = ?1 ORDER BY seq DESC LIMIT 1",
+			    id, "reading a trace", &text, err);
 
-	*out = NULL;
-	pthread_mutex_lock(&s->mu);
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT doc FROM traces WHERE id = ?1 ORDER BY seq DESC LIMIT 1", -1,
-			       &st, NULL) != SQLITE_OK) {
-		rc = db_fail(s, err, "reading a trace");
-	} else {
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			*out = cJSON_Parse((const char *)sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
-	}
-	pthread_mutex_unlock(&s->mu);
+	*out = text != NULL ? cJSON_Parse(text) : NULL;
+	free(text);
 	return rc;
 }
 

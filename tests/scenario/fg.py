@@ -170,18 +170,6 @@ def run_to_exit(args, cwd=None, timeout=20):
                           timeout=timeout)
 
 
-def wait_for(cond, timeout=10.0, step=0.002):
-    """Polls cond() until it is true (an event, not the passing of time); False on timeout."""
-    import time
-    deadline = time.monotonic() + timeout
-    while True:
-        if cond():
-            return True
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(step)
-
-
 def start_ready(args, cwd=None):
     """start_raw that expects the ready line: raises StartError (with stderr) otherwise."""
     proc, line = start_raw(args, cwd)

@@ -662,15 +662,8 @@ Resources:
 class FidelitySwitches(Base):
     def test_classic_messages_and_not_found(self):
         # aws-behavior.md §2.7 (classic form) and §1.1 (LocalStack's 404), both switches
-        old = os.environ.get("FRONTGATE_APIGW_FIDELITY")
-        os.environ["FRONTGATE_APIGW_FIDELITY"] = "signature-messages=classic,unknown-api=not-found"
-        try:
-            f = Frontgate(fixtures=[BASIC])
-        finally:
-            if old is None:
-                del os.environ["FRONTGATE_APIGW_FIDELITY"]
-            else:
-                os.environ["FRONTGATE_APIGW_FIDELITY"] = old
+        f = Frontgate("--fidelity", "apigw.signature-messages=classic",
+                      "--fidelity", "apigw.unknown-api=not-found", fixtures=[BASIC])
         with f:
             r = send(f.http_port, "GET", "/dev/x",
                      host="zzzzzzzzzz.execute-api.us-east-1.amazonaws.com")
@@ -687,6 +680,14 @@ class FidelitySwitches(Base):
                              b'Authorization header requires existence of either a '
                              b'\'X-Amz-Date\' or a \'Date\' header. Authorization=Bearer"}')
             self.assertApigwHeaders(r, "IncompleteSignatureException")
+
+    def test_bad_switch_stops_start_up(self):
+        # a switch that does not exist, or a value it does not take, is a clear start error
+        for arg in ("apigw.unknown-api=maybe", "apigw.nope=1", "cloudfront.x=y"):
+            f = Frontgate("--fidelity", arg, check=False)
+            self.assertIsNone(f.ready, arg)
+            self.assertEqual(f.exit_code, 2, arg)
+            self.assertIn("--fidelity", f.stderr, arg)
 
 
 if __name__ == "__main__":
