@@ -505,12 +505,9 @@ static int parse_status(const cJSON *sc, int *out)
 	return 0;
 }
 
-struct hdrs {
-	struct fg_http_header *v;
-	size_t n, cap;
-};
-
-static void hdr_put(struct hdrs *h, struct fg_arena *a, const char *name, const char *value)
+/* Adds a header, or appends ", value" to one already there (§3.2 multi-value merge). */
+static void hdr_put(struct fg_http_hlist *h, struct fg_arena *a, const char *name,
+		    const char *value)
 {
 	for (size_t i = 0; i < h->n; i++) {
 		if (strcasecmp(h->v[i].name, name) == 0) {
@@ -518,18 +515,7 @@ static void hdr_put(struct hdrs *h, struct fg_arena *a, const char *name, const 
 			return;
 		}
 	}
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 16;
-		struct fg_http_header *n = fg_arena_alloc(a, cap * sizeof(*n));
-
-		if (h->n)
-			memcpy(n, h->v, h->n * sizeof(*n));
-		h->v = n;
-		h->cap = cap;
-	}
-	h->v[h->n].name = name;
-	h->v[h->n].value = value;
-	h->n++;
+	fg_http_hlist_add(a, h, name, value);
 }
 
 static int bad(const char **why, const char *msg)
@@ -538,7 +524,7 @@ static int bad(const char **why, const char *msg)
 	return -1;
 }
 
-static int merge_headers(const cJSON *doc, struct fg_arena *a, struct hdrs *h,
+static int merge_headers(const cJSON *doc, struct fg_arena *a, struct fg_http_hlist *h,
 			 const char **why)
 {
 	const cJSON *single = cJSON_GetObjectItemCaseSensitive(doc, "headers");
@@ -586,7 +572,7 @@ int apigw_proxy_parse(const char *payload, size_t len, struct fg_arena *a,
 					       "body", "isBase64Encoded" };
 	cJSON *doc = payload && len ? cJSON_ParseWithLength(payload, len) : NULL;
 	const cJSON *it, *body;
-	struct hdrs h = { NULL, 0, 0 };
+	struct fg_http_hlist h = { NULL, 0, 0 };
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));

@@ -366,39 +366,15 @@ void apigw_integ_mock(struct apigw_rq *r)
 
 /* --------------------------------------------------------- header shaping */
 
-struct hlist {
-	struct fg_http_header *v;
-	size_t n, cap;
-};
-
-static void hl_add(struct apigw_rq *r, struct hlist *h, const char *name, const char *value)
+static void hl_add(struct apigw_rq *r, struct fg_http_hlist *h, const char *name,
+		   const char *value)
 {
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 32;
-		struct fg_http_header *n = fg_arena_alloc(r->arena, cap * sizeof(*n));
-
-		if (h->n)
-			memcpy(n, h->v, h->n * sizeof(*n));
-		h->v = n;
-		h->cap = cap;
-	}
-	h->v[h->n].name = name;
-	h->v[h->n].value = value;
-	h->n++;
-}
-
-static const char *hl_get(const struct hlist *h, const char *name)
-{
-	for (size_t i = 0; i < h->n; i++) {
-		if (strcasecmp(h->v[i].name, name) == 0)
-			return h->v[i].value;
-	}
-	return NULL;
+	fg_http_hlist_add(r->arena, h, name, value);
 }
 
 /* The client's headers as an integration receives them (drops of §1.6; a SigV4 Authorization
  * header is not forwarded). */
-static void client_headers(struct apigw_rq *r, struct hlist *h, const char *const *extra_drop)
+static void client_headers(struct apigw_rq *r, struct fg_http_hlist *h, const char *const *extra_drop)
 {
 	for (size_t i = 0; i < r->req->nheaders; i++) {
 		const char *name = r->req->headers[i].name;
@@ -421,7 +397,7 @@ static const char *forwarded_port(struct apigw_rq *r)
 
 /* ------------------------------------------------------------- AWS_PROXY */
 
-static void event_headers(struct apigw_rq *r, struct hlist *h)
+static void event_headers(struct apigw_rq *r, struct fg_http_hlist *h)
 {
 	const char *xff = NULL;
 
@@ -453,7 +429,7 @@ static void event_headers(struct apigw_rq *r, struct hlist *h)
 										 : "http");
 }
 
-static void event_in(struct apigw_rq *r, const struct hlist *h, struct apigw_event_in *e)
+static void event_in(struct apigw_rq *r, const struct fg_http_hlist *h, struct apigw_event_in *e)
 {
 	const char *ct = fg_http_header(r->req, "Content-Type");
 
@@ -595,7 +571,7 @@ void apigw_integ_aws_proxy(struct apigw_rq *r)
 	const struct fg_invoker *inv = r->a->deps.invoker;
 	struct fg_invoke_result res;
 	struct apigw_event_in e;
-	struct hlist h = { NULL, 0, 0 };
+	struct fg_http_hlist h = { NULL, 0, 0 };
 	struct fg_buf ev;
 	const char *uri;
 
@@ -630,7 +606,7 @@ struct fetch {
 	struct apigw_rq *r;
 	struct fg_buf body;
 	bool too_big;
-	struct hlist h;
+	struct fg_http_hlist h;
 };
 
 static size_t on_body(char *p, size_t size, size_t n, void *arg)
@@ -710,7 +686,7 @@ static struct curl_slist *http_headers(struct apigw_rq *r, bool proxy)
 {
 	const struct apigw_map *m = &r->m.method->integ.params;
 	struct curl_slist *sl = NULL;
-	struct hlist h = { NULL, 0, 0 };
+	struct fg_http_hlist h = { NULL, 0, 0 };
 
 	if (proxy) {
 		client_headers(r, &h, DROP_HTTP_PROXY);
@@ -729,13 +705,13 @@ static struct curl_slist *http_headers(struct apigw_rq *r, bool proxy)
 			hl_add(r, &h, k + 27, v);
 	}
 	hl_add(r, &h, "X-Amzn-Apigateway-Api-Id", r->api->id);
-	if (hl_get(&h, "X-Amzn-Trace-Id") == NULL)
+	if (fg_http_hlist_get(&h, "X-Amzn-Trace-Id") == NULL)
 		hl_add(r, &h, "X-Amzn-Trace-Id", r->trace_header);
 	for (size_t i = 0; i < h.n; i++)
 		sl = curl_slist_append(sl, fg_arena_printf(r->arena, "%s: %s", h.v[i].name,
 							   h.v[i].value));
 	/* no headers of curl's own: only what API Gateway sends */
-	if (hl_get(&h, "Accept") == NULL)
+	if (fg_http_hlist_get(&h, "Accept") == NULL)
 		sl = curl_slist_append(sl, "Accept:");
 	sl = curl_slist_append(sl, "Expect:");
 	return sl;

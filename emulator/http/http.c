@@ -27,7 +27,7 @@ struct rq {
 
 struct hdr_collect {
 	struct fg_http_req *req;
-	size_t cap;
+	struct fg_http_hlist list;
 };
 
 static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -36,18 +36,10 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
 	struct hdr_collect *hc = cls;
 	struct fg_http_req *r = hc->req;
 
-	if (r->nheaders == hc->cap) {
-		size_t ncap = hc->cap ? hc->cap * 2 : 16;
-		struct fg_http_header *n = fg_arena_alloc(r->arena, ncap * sizeof(*n));
-
-		if (r->nheaders)
-			memcpy(n, r->headers, r->nheaders * sizeof(*n));
-		r->headers = n;
-		hc->cap = ncap;
-	}
-	r->headers[r->nheaders].name = fg_arena_strdup(r->arena, key);
-	r->headers[r->nheaders].value = fg_arena_strdup(r->arena, value ? value : "");
-	r->nheaders++;
+	fg_http_hlist_add(r->arena, &hc->list, fg_arena_strdup(r->arena, key),
+			  fg_arena_strdup(r->arena, value ? value : ""));
+	r->headers = hc->list.v;
+	r->nheaders = hc->list.n;
 	return MHD_YES;
 }
 
@@ -108,7 +100,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 
 static void rq_start(struct rq *q, struct MHD_Connection *c, const char *method)
 {
-	struct hdr_collect hc = { &q->req, 0 };
+	struct hdr_collect hc = { &q->req, { NULL, 0, 0 } };
 	const char *host;
 
 	q->started = true;
@@ -236,6 +228,32 @@ void fg_http_server_stop(struct fg_http_server **sp)
 }
 
 /* ---------------------------------------------------------------- helpers */
+
+void fg_http_hlist_add(struct fg_arena *a, struct fg_http_hlist *h, const char *name,
+		       const char *value)
+{
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 16;
+		struct fg_http_header *n = fg_arena_alloc(a, cap * sizeof(*n));
+
+		if (h->n)
+			memcpy(n, h->v, h->n * sizeof(*n));
+		h->v = n;
+		h->cap = cap;
+	}
+	h->v[h->n].name = name;
+	h->v[h->n].value = value;
+	h->n++;
+}
+
+const char *fg_http_hlist_get(const struct fg_http_hlist *h, const char *name)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		if (strcasecmp(h->v[i].name, name) == 0)
+			return h->v[i].value;
+	}
+	return NULL;
+}
 
 const char *fg_http_header(const struct fg_http_req *req, const char *name)
 {

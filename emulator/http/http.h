@@ -50,6 +50,17 @@ struct fg_http_resp {
 	size_t body_len;
 };
 
+/* A growable list of headers in an arena (names and values are not copied). */
+struct fg_http_hlist {
+	struct fg_http_header *v;
+	size_t n, cap;
+};
+
+void fg_http_hlist_add(struct fg_arena *a, struct fg_http_hlist *h, const char *name,
+		       const char *value);
+/* Case-insensitive: the first value with that name, NULL when absent. */
+const char *fg_http_hlist_get(const struct fg_http_hlist *h, const char *name);
+
 /* Case-insensitive lookup of the first header with that name, NULL when absent. */
 const char *fg_http_header(const struct fg_http_req *req, const char *name);
 /* The value of query parameter name (not decoded), NULL when absent. */

@@ -27,16 +27,7 @@ struct lambda {
 	struct lambda_rt *rt;
 };
 
-static void *compile(void *self, const struct stack_world *w, struct fg_err *err)
-{
-	struct lambda *l = self;
-
-	return lambda_view_compile(l->rt, w);
-}
-
-static void set_detail(struct fg_invoke_result *out, const char *fmt, ...) FG_PRINTF(2, 3);
-
-static void set_detail(struct fg_invoke_result *out, const char *fmt, ...)
+void lambda_detail(struct fg_invoke_result *out, const char *fmt, ...)
 {
 	struct fg_buf b;
 	va_list ap;
@@ -45,7 +36,15 @@ static void set_detail(struct fg_invoke_result *out, const char *fmt, ...)
 	va_start(ap, fmt);
 	fg_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
+	free(out->detail);
 	out->detail = fg_buf_take(&b);
+}
+
+static void *compile(void *self, const struct stack_world *w, struct fg_err *err)
+{
+	struct lambda *l = self;
+
+	return lambda_view_compile(l->rt, w);
 }
 
 /* The caller's deadline on CLOCK_MONOTONIC (0 = none). deadline_ms is a budget in
@@ -76,7 +75,7 @@ static void invoke(void *self, const struct stack_world *w, const char *ref, con
 	fn = lambda_view_find(v, ref, invoked, sizeof(invoked));
 	if (fn == NULL) {
 		out->status = FG_INVOKE_NO_FUNCTION;
-		set_detail(out, "Function not found: %.600s", ref ? ref : "(null)");
+		lambda_detail(out, "Function not found: %.600s", ref ? ref : "(null)");
 		return;
 	}
 	switch (lambda_fn_mode(fn)) {
@@ -88,7 +87,7 @@ static void invoke(void *self, const struct stack_world *w, const char *ref, con
 		break;
 	case LAMBDA_NOT_EMULATED:
 		out->status = FG_INVOKE_NOT_EMULATED;
-		set_detail(out, "function %s is not emulated: %s", lambda_fn_name(fn),
+		lambda_detail(out, "function %s is not emulated: %s", lambda_fn_name(fn),
 			   lambda_fn_why(fn));
 		break;
 	default: {

@@ -175,6 +175,11 @@ const char *lambda_fn_response(const struct lambda_fn *fn);
 const char *lambda_fn_why(const struct lambda_fn *fn);
 struct lambda_pool *lambda_fn_pool(const struct lambda_fn *fn);
 
+/* ----------------------------------------------------------------- lambda.c */
+
+/* Replaces out->detail (the one-line reason for the trace) with the formatted text. */
+void lambda_detail(struct fg_invoke_result *out, const char *fmt, ...) FG_PRINTF(2, 3);
+
 /* ------------------------------------------------------------ lambda_boot.c */
 
 extern const char lambda_boot_python[];

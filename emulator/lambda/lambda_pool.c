@@ -505,21 +505,6 @@ static char *xstrndup(const char *p, size_t n)
 	return d;
 }
 
-static void set_detail(struct fg_invoke_result *out, const char *fmt, ...) FG_PRINTF(2, 3);
-
-static void set_detail(struct fg_invoke_result *out, const char *fmt, ...)
-{
-	va_list ap;
-	struct fg_buf b;
-
-	fg_buf_init(&b);
-	va_start(ap, fmt);
-	fg_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	free(out->detail);
-	out->detail = fg_buf_take(&b);
-}
-
 static void set_payload(struct fg_invoke_result *out, char *text)
 {
 	free(out->payload);
@@ -556,12 +541,12 @@ static void add_output(struct fg_invoke_result *out, const struct lambda_tail *t
 	if (tl[0] == '\0')
 		return;
 	if (out->detail == NULL)
-		set_detail(out, "output: %s", tl);
+		lambda_detail(out, "output: %s", tl);
 	else {
 		char *d = out->detail;
 
 		out->detail = NULL;
-		set_detail(out, "%s; output: %s", d, tl);
+		lambda_detail(out, "%s; output: %s", d, tl);
 		free(d);
 	}
 }
@@ -598,7 +583,7 @@ static void crashed(struct fg_invoke_result *out, const struct lambda_call *call
 	else
 		snprintf(buf, sizeof(buf), "unknown status");
 	out->status = FG_INVOKE_CRASHED;
-	set_detail(out, "the worker %s (%s)", what, buf);
+	lambda_detail(out, "the worker %s (%s)", what, buf);
 	FG_ASSERT(asprintf(&payload, "{\"errorType\":\"Runtime.ExitError\",\"errorMessage\":"
 			   "\"RequestId: %s Error: Runtime exited with error: %s\"}",
 			   call->request_id, buf) >= 0);
@@ -615,7 +600,7 @@ static void garbage(struct fg_invoke_result *out, struct lambda_proc *p, const c
 		shown[i] = (line[i] >= 0x20 && line[i] != 0x7f) ? line[i] : '?';
 	shown[n] = '\0';
 	out->status = FG_INVOKE_CRASHED;
-	set_detail(out, "the worker wrote something that is not %s: '%s%s'", when, shown,
+	lambda_detail(out, "the worker wrote something that is not %s: '%s%s'", when, shown,
 		   len > n ? "..." : "");
 	set_payload(out, NULL);
 	lambda_proc_stop(p, 0, NULL);
@@ -629,7 +614,7 @@ static void too_big(struct fg_invoke_result *out, struct lambda_proc *p)
 
 	lambda_proc_stop(p, 0, NULL);
 	out->status = FG_INVOKE_FUNCTION_ERROR;
-	set_detail(out, "the result is larger than Lambda's %d-byte limit", LAMBDA_MAX_RESULT);
+	lambda_detail(out, "the result is larger than Lambda's %d-byte limit", LAMBDA_MAX_RESULT);
 	FG_ASSERT(asprintf(&text, "{\"errorMessage\":\"Response payload size exceeded maximum "
 			   "allowed payload size (%d bytes).\",\"errorType\":"
 			   "\"Function.ResponseSizeTooLarge\"}", LAMBDA_MAX_RESULT) >= 0);
@@ -708,7 +693,7 @@ static bool start_worker(struct lambda_pool *pl, struct lambda_proc *p,
 	if (rc != 0) {
 		out->status = rc == ENOENT && s->mode != LAMBDA_COMMAND ? FG_INVOKE_NOT_EMULATED
 									: FG_INVOKE_CRASHED;
-		set_detail(out, "%s", why);
+		lambda_detail(out, "%s", why);
 		return false;
 	}
 	if (s->mode == LAMBDA_COMMAND)
@@ -727,7 +712,7 @@ static bool start_worker(struct lambda_pool *pl, struct lambda_proc *p,
 	case LAMBDA_X_TIMEOUT:
 		lambda_proc_stop(p, 0, NULL);
 		out->status = FG_INVOKE_TIMEOUT;
-		set_detail(out, "the function's init phase did not finish %s",
+		lambda_detail(out, "the function's init phase did not finish %s",
 			   init_deadline == call->caller_deadline ? "before the caller's deadline"
 								  : "within 10 s");
 		return false;
@@ -799,14 +784,14 @@ static void run_in_worker(struct lambda_pool *pl, struct lambda_slot *slot,
 		if (deadline == fn_deadline) {
 			char *pl_text;
 
-			set_detail(out, "Task timed out after %d.00 seconds", s->timeout_s);
+			lambda_detail(out, "Task timed out after %d.00 seconds", s->timeout_s);
 			FG_ASSERT(asprintf(&pl_text, "{\"errorType\":\"Sandbox.Timedout\","
 					   "\"errorMessage\":\"RequestId: %s Error: Task timed out "
 					   "after %d.00 seconds\"}", call->request_id,
 					   s->timeout_s) >= 0);
 			set_payload(out, pl_text);
 		} else {
-			set_detail(out, "the caller's deadline passed before the function answered");
+			lambda_detail(out, "the caller's deadline passed before the function answered");
 		}
 		return;
 	case LAMBDA_X_EOF:
@@ -824,7 +809,7 @@ void lambda_pool_invoke(struct lambda_pool *pl, const struct lambda_call *call,
 	slot = acquire(pl, call->caller_deadline, &dead);
 	if (slot == NULL) {
 		out->status = dead ? FG_INVOKE_CRASHED : FG_INVOKE_TIMEOUT;
-		set_detail(out, dead ? "the Lambda service is stopping"
+		lambda_detail(out, dead ? "the Lambda service is stopping"
 				     : "every worker of the function stayed busy until the caller's "
 				       "deadline");
 		return;

@@ -65,21 +65,6 @@ static bool looks_like_error(const char *body, size_t len)
 	return yes;
 }
 
-static void detail(struct fg_invoke_result *out, const char *fmt, ...) FG_PRINTF(2, 3);
-
-static void detail(struct fg_invoke_result *out, const char *fmt, ...)
-{
-	struct fg_buf b;
-	va_list ap;
-
-	fg_buf_init(&b);
-	va_start(ap, fmt);
-	fg_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	free(out->detail);
-	out->detail = fg_buf_take(&b);
-}
-
 void lambda_url_invoke(void **curlp, const struct lambda_spec *s,
 		       const struct lambda_call *call, int64_t deadline,
 		       struct fg_invoke_result *out)
@@ -121,16 +106,16 @@ void lambda_url_invoke(void **curlp, const struct lambda_spec *s,
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	if (rc == CURLE_OPERATION_TIMEDOUT) {
 		out->status = FG_INVOKE_TIMEOUT;
-		detail(out, "%s did not answer within %lld ms", s->url, (long long)left);
+		lambda_detail(out, "%s did not answer within %lld ms", s->url, (long long)left);
 	} else if (rx.too_big) {
 		out->status = FG_INVOKE_CRASHED;
-		detail(out, "%s answered more than Lambda's 6 MB response limit", s->url);
+		lambda_detail(out, "%s answered more than Lambda's 6 MB response limit", s->url);
 	} else if (rc != CURLE_OK) {
 		out->status = FG_INVOKE_CRASHED;
-		detail(out, "cannot invoke %s: %s", s->url, curl_easy_strerror(rc));
+		lambda_detail(out, "cannot invoke %s: %s", s->url, curl_easy_strerror(rc));
 	} else if (status != 200) {
 		out->status = FG_INVOKE_CRASHED;
-		detail(out, "%s answered HTTP %ld: %.300s", s->url, status,
+		lambda_detail(out, "%s answered HTTP %ld: %.300s", s->url, status,
 		       rx.body.len ? rx.body.data : "");
 	} else {
 		bool err = rx.function_error || looks_like_error(rx.body.data ? rx.body.data : "",
