@@ -601,7 +601,7 @@ bool stack_name_valid(const char *name, struct fg_err *err)
 		fg_err_set(err, 400, "ValidationError",
 			   "1 validation error detected: Value '%.128s' at 'stackName' failed to "
 			   "satisfy constraint: Member must satisfy regular expression pattern: "
-			   "[a-zA-Z][-a-zA-Z0-9]*", name);
+			   "[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/._+]*", name);
 		fg_err_at(err, name, "stackName");
 	}
 	return good;

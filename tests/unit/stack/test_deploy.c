@@ -261,8 +261,10 @@ static void test_names(void)
 
 	fg_err_clear(&e);
 	ok(stack_name_valid("my-stack-1", &e), "valid stack name");
-	ok(!stack_name_valid("1stack", &e) && strstr(e.message, "[a-zA-Z][-a-zA-Z0-9]*"),
-	   "a name must start with a letter");
+	ok(!stack_name_valid("1stack", &e), "a name must start with a letter");
+	is_str(e.message, "1 validation error detected: Value '1stack' at 'stackName' failed to "
+	       "satisfy constraint: Member must satisfy regular expression pattern: "
+	       "[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/._+]*", "CloudFormation's exact message");
 	ok(!stack_name_valid("a_b", &e), "underscore is not allowed");
 	{
 		char longname[200];
