@@ -39,6 +39,16 @@ struct fg_http_req {
 	size_t body_len;
 	bool body_too_large;           /* more than the server's body limit arrived */
 	size_t body_seen;              /* bytes announced/received in all */
+	/* TLS facts of the connection (NULL on clear-text listeners), kept by the terminator */
+	const char *sni;               /* server name the client asked for, NULL when none */
+	const char *tls_version;       /* "TLSv1.3" */
+	const char *tls_cipher;        /* OpenSSL name, "TLS_AES_128_GCM_SHA256" */
+	const char *client_cert_pem;   /* the client's certificate (mTLS), NULL when none */
+	/* Network path: set by any in-process hop that delivers the request through a VPC
+	 * interface endpoint (CloudFront VPC origin, an internal ALB, a private host form);
+	 * NULL when the request comes from the public internet side. */
+	const char *via_vpce;          /* "vpce-0123456789abcdef0" */
+	const char *via_vpc;           /* "vpc-0123456789abcdef0" */
 };
 
 struct fg_http_resp {
