@@ -16,6 +16,7 @@
 #define FG_SERVICE_H
 
 #include "http/http.h"
+#include "iface/tls_sites.h"
 #include "stack/stack.h"
 #include "trace/trace.h"
 
@@ -31,6 +32,9 @@ struct fg_service {
 	/* w is the world the request started on (for interfaces such as iface/invoke.h). */
 	void (*serve)(void *self, const struct stack_world *w, const void *view,
 		      struct fg_http_req *req, struct fg_http_resp *resp, struct fg_trace *t);
+	/* The names this view serves over HTTPS (*n = 0, or NULL callback, when none). The
+	 * array lives as long as the view. */
+	const struct fg_tls_site *(*tls_sites)(void *self, const void *view, size_t *n);
 };
 
 #endif
