@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "apigw/apigw.h"
+#include "ec2/ec2.h"
 #include "cfn/cfn.h"
 #include "cp.h"
 #include "http/http.h"
@@ -27,6 +28,7 @@ struct fg_instance {
 	struct fg_app *app;
 	struct lambda *lambda;
 	struct apigw *apigw;
+	struct ec2 *ec2;
 	struct fg_http_server *http;
 	struct cp_server *cp;
 	struct fg_refuser *refuser;
@@ -136,8 +138,9 @@ out:
 }
 
 /*
- * The services and how they meet: Lambda first (no front), then API Gateway, which invokes
- * functions through Lambda's invoker. Order of add = order the front router asks.
+ * The services and how they meet: Lambda and EC2 first (no front), then API Gateway, which
+ * invokes functions through Lambda's invoker and learns about VPC endpoints through EC2's
+ * network interface. Order of add = order the front router asks.
  */
 static int wire_services(struct fg_instance *inst, const struct fg_instance_config *cfg,
 			 struct fg_err *err)
@@ -152,6 +155,11 @@ static int wire_services(struct fg_instance *inst, const struct fg_instance_conf
 	if (fg_app_add_service(app, lambda_service(inst->lambda), &slot, err) != 0)
 		return -1;
 	lambda_set_slot(inst->lambda, slot);
+	inst->ec2 = ec2_new();
+	ec2_register_types(inst->ec2, fg_app_registry(app));
+	if (fg_app_add_service(app, ec2_service(inst->ec2), &slot, err) != 0)
+		return -1;
+	ec2_set_slot(inst->ec2, slot);
 	ad.clock = fg_app_clock(app);
 	ad.log = fg_app_log(app);
 	ad.invoker = lambda_invoker(inst->lambda);
@@ -334,6 +342,7 @@ void fg_instance_stop(struct fg_instance **ip)
 	fg_app_destroy(&inst->app);
 	apigw_destroy(&inst->apigw);
 	lambda_destroy(&inst->lambda);
+	ec2_destroy(&inst->ec2);
 	free(inst);
 	*ip = NULL;
 }

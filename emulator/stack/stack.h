@@ -46,7 +46,7 @@ cJSON *stack_world_importers(const struct stack_world *w, const char *export_nam
  * Compiled views of a world (a service's route tables, zone tables, ...), attached in slots
  * before the world is published and freed with it. A slot is set once, by its owner.
  */
-#define STACK_WORLD_SLOTS 8
+#define STACK_WORLD_SLOTS 16
 typedef void (*stack_slot_free_f)(void *p);
 void stack_world_set_slot(struct stack_world *w, unsigned slot, void *p, stack_slot_free_f f);
 void *stack_world_slot(const struct stack_world *w, unsigned slot);
@@ -67,6 +67,7 @@ struct stack_rctx {
 					  * (array of resource documents, dependency order) */
 	cJSON *warnings;                 /* append strings for things accepted but not emulated */
 	void *svc;                       /* the arg the type was registered with */
+	int64_t now_ms;                  /* the emulator clock when the change started */
 };
 
 /*

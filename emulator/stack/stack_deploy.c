@@ -196,6 +196,7 @@ static void rctx_init(struct deploy *d, struct stack_rctx *c, const char *id, co
 	c->world = d->world;
 	c->warnings = d->warnings;
 	c->svc = svc;
+	c->now_ms = d->req->now_ms;
 }
 
 static const char *pinned_id(const cJSON *metadata)
