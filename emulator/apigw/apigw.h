@@ -10,6 +10,7 @@
 
 #include "core/core.h"
 #include "iface/invoke.h"
+#include "iface/network.h"
 #include "main/service.h"
 #include "stack/stack.h"
 
@@ -20,6 +21,7 @@ struct apigw_deps {
 	struct fg_log *log;
 	const struct fg_invoker *invoker; /* may be NULL: AWS_PROXY then answers as AWS does for
 					   * an integration it cannot call */
+	const struct fg_network *network; /* VPC endpoints (private APIs); may be NULL */
 };
 
 struct apigw *apigw_new(const struct apigw_deps *deps);

@@ -433,8 +433,6 @@ int apigw_openapi_import(const struct stack_rctx *c, const char *api_id, const c
 	if (prop(doc, "x-amazon-apigateway-policy") != NULL) {
 		cJSON_AddItemToObject(imported, "Policy",
 				      cJSON_Duplicate(prop(doc, "x-amazon-apigateway-policy"), true));
-		stack_warn(c, "x-amazon-apigateway-policy is stored; resource policies are not "
-			   "enforced yet");
 	}
 	if (pstr(prop(doc, "info"), "title"))
 		cJSON_AddStringToObject(imported, "Title", pstr(prop(doc, "info"), "title"));

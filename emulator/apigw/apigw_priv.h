@@ -226,6 +226,7 @@ struct apigw_deployment {
 	const char *api_id;
 	const char *created;        /* when the snapshot was taken (ISO-8601) */
 	bool disable_execute_api;
+	const cJSON *policy;        /* the resource policy (expanded), NULL when none */
 	enum apigw_endpoint endpoint;
 	const char *const *binary;  /* binaryMediaTypes */
 	size_t nbinary;
@@ -247,6 +248,9 @@ struct apigw_api {
 	struct apigw_stage *stages;
 	size_t nstages;
 	int sig_messages;           /* Metadata.Frontgate.SignatureMessages; -1 = instance's */
+	enum apigw_endpoint endpoint; /* EndpointConfiguration.Types, as the API is now */
+	const char *const *vpce_ids;  /* EndpointConfiguration.VpcEndpointIds */
+	size_t nvpce;
 	bool disabled;              /* DisableExecuteApiEndpoint, deployed */
 };
 
@@ -432,6 +436,8 @@ struct apigw_target {
 	const char *stage_path;     /* "/{stage}/..." for requestContext.path */
 	const char *rest;           /* the resource path after the stage ("/" at least) */
 	const char *domain;         /* Host without port */
+	const char *vpce_id;        /* "{api}-{vpce}" host form: the endpoint named in it */
+	bool vpce_dns;              /* Host is an endpoint's vpce.amazonaws.com name */
 };
 
 /* False when the request is not for API Gateway. */
@@ -464,6 +470,8 @@ struct apigw_rq {
 	const char *error_type;     /* $context.error.responseType */
 	const char *trace_header;   /* X-Amzn-Trace-Id for this request */
 	bool sigv4;                 /* the request carries a SigV4 Authorization header */
+	const char *src_vpce;       /* the VPC endpoint the request came through, or NULL */
+	const char *src_vpc;
 	/* the endpoint (integration) response, for integration.response.* expressions */
 	const struct fg_http_header *ihdr;
 	size_t nihdr;
@@ -483,6 +491,11 @@ void apigw_gateway_error(struct apigw_rq *r, enum apigw_gr g, int status, const 
 /* The integration-level error bodies, with the space after the colon (§1.5). */
 #define APIGW_BODY_ISE "{\"message\": \"Internal server error\"}"
 #define APIGW_BODY_TIMEOUT "{\"message\": \"Endpoint request timed out\"}"
+
+/* apigw_auth.c: the network path (private APIs) and method authorization. False when the
+ * request is refused (the answer is made). */
+bool apigw_vpce_host_api(struct apigw_rq *r);
+bool apigw_network_check(struct apigw_rq *r);
 
 /* Adds a response header unless the response is full (then says so in the trace). */
 void apigw_add_header(struct apigw_rq *r, const char *name, const char *value);

@@ -33,6 +33,23 @@ static char *lower_dup(struct fg_arena *a, const char *s, size_t n)
 	return o;
 }
 
+/* "vpce-{17 hex}-{8}[-{az}].execute-api.{region}.vpce.amazonaws.com": an interface
+ * endpoint's own name; the API comes from x-apigw-api-id (or, over TLS, from a Host that
+ * differs from the SNI). */
+static bool vpce_dns_host(struct fg_arena *a, const char *h, const char *rest,
+			  struct apigw_target *tg)
+{
+	const char *dot = strchr(rest, '.');
+
+	if (strncmp(h, "vpce-", 5) != 0 || dot == NULL || strcmp(dot, ".vpce.amazonaws.com") != 0)
+		return false;
+	tg->region = fg_arena_strndup(a, rest, (size_t)(dot - rest));
+	tg->vpce_dns = true;
+	tg->api_id = "";
+	tg->form = "VPC endpoint host";
+	return true;
+}
+
 /* "{id}.execute-api.{region}.amazonaws.com", ".execute-api.localhost",
  * ".execute-api.localhost.localstack.cloud" (case-insensitive, port ignored). */
 static bool execute_api_host(struct fg_arena *a, const char *host, struct apigw_target *tg)
@@ -47,6 +64,8 @@ static bool execute_api_host(struct fg_arena *a, const char *host, struct apigw_
 	if (mark == NULL || mark == h || memchr(h, '.', (size_t)(mark - h)) != NULL)
 		return false;
 	rest = mark + 13;
+	if (vpce_dns_host(a, h, rest, tg))
+		return true;
 	if (strcmp(rest, "localhost") == 0 || strcmp(rest, "localhost.localstack.cloud") == 0) {
 		tg->region = "";
 	} else {
@@ -65,6 +84,8 @@ static bool execute_api_host(struct fg_arena *a, const char *host, struct apigw_
 	dash = strstr(h, "-vpce-");
 	idn = dash && dash < mark ? (size_t)(dash - h) : (size_t)(mark - h);
 	tg->api_id = fg_arena_strndup(a, h, idn);
+	if (idn < (size_t)(mark - h))
+		tg->vpce_id = fg_arena_strndup(a, dash + 1, (size_t)(mark - dash - 1));
 	tg->form = "execute-api host";
 	return true;
 }
@@ -730,12 +751,14 @@ static void pipeline(struct apigw_rq *r, const struct apigw_view *v)
 		too_large(r);
 		return;
 	}
+	if (!apigw_vpce_host_api(r))
+		return;
 	r->api = apigw_view_api(v, r->tg.api_id, strlen(r->tg.api_id));
 	if (r->api == NULL) {
 		unknown_api(r);
 		return;
 	}
-	if (!resolve_stage(r) || !route(r) || !authorize(r) || !apigw_keys_check(r))
+	if (!apigw_network_check(r) || !resolve_stage(r) || !route(r) || !authorize(r) || !apigw_keys_check(r))
 		return;
 	integrate(r);
 }

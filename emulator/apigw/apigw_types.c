@@ -143,12 +143,6 @@ static void restapi_warnings(const struct stack_rctx *c, const cJSON *props, con
 		stack_warn(c, "BodyS3Location is not emulated (frontgate cannot read S3): put the "
 			   "OpenAPI document in Body; the API has only the resources and methods "
 			   "declared as AWS::ApiGateway::* resources");
-	if (prop(props, "Policy") != NULL)
-		stack_warn(c, "Policy is stored; resource policies are not enforced yet");
-	if (strcmp(ep, "PRIVATE") == 0)
-		stack_warn(c,
-			   "PRIVATE endpoint: VPC endpoint restrictions are not emulated; frontgate "
-			   "serves the API on its default execute-api host");
 	if (prop(props, "CloneFrom") != NULL)
 		stack_warn(c, "CloneFrom is not emulated (nothing is copied from the source API)");
 }
@@ -577,6 +571,69 @@ static void imported_into(cJSON *list, const cJSON *from, const char *key)
 		cJSON_AddItemToArray(list, cJSON_Duplicate(it, true));
 }
 
+/* "execute-api:/stage/VERB/path" -> "arn:aws:execute-api:{region}:{account}:{api}/stage/..."
+ * in every Resource / NotResource of a resource policy (aws-behavior.md §2.5). */
+static void expand_resources(const struct stack_rctx *c, cJSON *list, const char *api)
+{
+	cJSON *it;
+
+	if (cJSON_IsString(list)) {
+		if (strncmp(list->valuestring, "execute-api:/", 13) == 0) {
+			char v[2048];
+
+			snprintf(v, sizeof(v), "arn:aws:execute-api:%s:%s:%s/%s", c->region,
+				 c->account, api, list->valuestring + 13);
+			cJSON_SetValuestring(list, v);
+		}
+		return;
+	}
+	cJSON_ArrayForEach(it, list)
+		expand_resources(c, it, api);
+}
+
+/*
+ * The resource policy the deployment enforces (Policy, else x-amazon-apigateway-policy; a
+ * JSON string is parsed), with the execute-api:/ shorthand expanded. A PRIVATE API cannot be
+ * deployed without one (API Gateway's CreateDeployment error).
+ */
+static int snap_policy(struct stack_rctx *c, cJSON *snap, const cJSON *ap, const cJSON *imp,
+		       const char *api, const char *ep, struct fg_err *err)
+{
+	const cJSON *src = prop(ap, "Policy") ? prop(ap, "Policy") : prop(imp, "Policy");
+	cJSON *pol = NULL, *stmts, *st;
+
+	if (cJSON_IsString(src))
+		pol = cJSON_Parse(src->valuestring);
+	else if (cJSON_IsObject(src))
+		pol = cJSON_Duplicate(src, true);
+	if (src != NULL && !cJSON_IsObject(pol)) {
+		cJSON_Delete(pol);
+		return apigw_handler_err(c, err, 400, "BadRequestException", "RestApiId",
+					 "Invalid policy document. Please check the policy syntax "
+					 "and ensure that Principals are valid.");
+	}
+	if (pol == NULL) {
+		if (strcmp(ep, "PRIVATE") == 0)
+			return apigw_handler_err(c, err, 400, "BadRequestException", "RestApiId",
+						 "Private REST API doesn't have a resource policy "
+						 "attached to it");
+		return 0;
+	}
+	stmts = cJSON_GetObjectItemCaseSensitive(pol, "Statement");
+	if (cJSON_IsObject(stmts)) { /* a single statement object */
+		expand_resources(c, cJSON_GetObjectItemCaseSensitive(stmts, "Resource"), api);
+		expand_resources(c, cJSON_GetObjectItemCaseSensitive(stmts, "NotResource"), api);
+	} else if (cJSON_IsArray(stmts)) {
+		cJSON_ArrayForEach(st, stmts) {
+			expand_resources(c, cJSON_GetObjectItemCaseSensitive(st, "Resource"), api);
+			expand_resources(c, cJSON_GetObjectItemCaseSensitive(st, "NotResource"),
+					 api);
+		}
+	}
+	cJSON_AddItemToObject(snap, "Policy", pol);
+	return 0;
+}
+
 /* The API as a Deployment sees it now (aws-behavior.md: stages serve their deployment). */
 static cJSON *snapshot(struct stack_rctx *c, const cJSON *api, struct fg_err *err)
 {
@@ -626,6 +683,10 @@ static cJSON *snapshot(struct stack_rctx *c, const cJSON *api, struct fg_err *er
 	s.list = cJSON_AddArrayToObject(snap, "GatewayResponses");
 	imported_into(s.list, imp, "GatewayResponses");
 	apigw_visit_api(c, T_GWRESP, id, snap_gwresp, &s);
+	if (snap_policy(c, snap, ap, imp, id, ep, err) != 0) {
+		cJSON_Delete(snap);
+		return NULL;
+	}
 	return snap;
 }
 

@@ -481,6 +481,7 @@ struct apigw_deployment *apigw_view_deployment(struct apigw_view *v, const char 
 	d->api_id = pstr(snap, "ApiId");
 	d->created = pstr(snap, "CreatedAt");
 	d->disable_execute_api = cJSON_IsTrue(prop(snap, "DisableExecuteApiEndpoint"));
+	d->policy = prop(snap, "Policy"); /* borrowed: the world outlives its views */
 	d->endpoint = ep && strcmp(ep, "REGIONAL") == 0 ? APIGW_REGIONAL
 		      : ep && strcmp(ep, "PRIVATE") == 0 ? APIGW_PRIVATE
 							  : APIGW_EDGE;
@@ -620,6 +621,24 @@ const struct apigw_stage *apigw_api_stage(const struct apigw_api *api, const cha
 	return NULL;
 }
 
+/* EndpointConfiguration as the API has it now (private API checks, aws-behavior.md §1.1). */
+static void endpoint_of(struct apigw_view *v, struct apigw_api *a, const cJSON *ec)
+{
+	const cJSON *t = cJSON_GetArrayItem(prop(ec, "Types"), 0), *ids = prop(ec, "VpcEndpointIds");
+	const char **list;
+	const cJSON *id;
+
+	a->endpoint = !cJSON_IsString(t) ? APIGW_EDGE
+		      : strcmp(t->valuestring, "PRIVATE") == 0 ? APIGW_PRIVATE
+		      : strcmp(t->valuestring, "REGIONAL") == 0 ? APIGW_REGIONAL : APIGW_EDGE;
+	list = fg_arena_alloc(v->arena, ((size_t)cJSON_GetArraySize(ids) + 1) * sizeof(*list));
+	cJSON_ArrayForEach(id, ids) {
+		if (cJSON_IsString(id))
+			list[a->nvpce++] = fg_arena_strdup(v->arena, id->valuestring);
+	}
+	a->vpce_ids = list;
+}
+
 static void add_api(struct apigw_view *v, const cJSON *doc, const cJSON *r)
 {
 	struct apigw_api *a = fg_arena_alloc(v->arena, sizeof(*a));
@@ -633,6 +652,7 @@ static void add_api(struct apigw_view *v, const cJSON *doc, const cJSON *r)
 	a->region = pstr(doc, "Region");
 	a->sig_messages = sig == NULL ? -1 : strcmp(sig, "classic") == 0 ? APIGW_SIG_CLASSIC
 									 : APIGW_SIG_REDACTED;
+	endpoint_of(v, a, prop(prop(r, "Properties"), "EndpointConfiguration"));
 	if (apigw_view_api(v, a->id, strlen(a->id)) != NULL)
 		return;
 	for (i = id_hash(a->id, strlen(a->id)) & (v->cap - 1); v->slot[i] != NULL;

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "trace/trace.h"
 
@@ -21,6 +22,29 @@ static void no_owner(struct fg_trace *t, struct fg_http_req *req, struct fg_http
 	fg_http_set_body(resp, 404, "application/json", body, (size_t)n);
 }
 
+/*
+ * X-Frontgate-Via-Vpce: vpce-... (frontgate-only, README "Private APIs"): the test says the
+ * request comes from inside that endpoint's VPC, as a call through the endpoint's private
+ * DNS would. It becomes the request's network path and is removed, so no service (and no
+ * signature check) sees it: clients add it after signing.
+ */
+static void frontgate_headers(struct fg_http_req *req, struct fg_trace *t)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < req->nheaders; i++) {
+		if (strcasecmp(req->headers[i].name, "X-Frontgate-Via-Vpce") == 0) {
+			req->via_vpce = req->headers[i].value;
+			fg_trace_hop(t, "front", "X-Frontgate-Via-Vpce: the request arrives through "
+				     "VPC endpoint %s (frontgate-only test header, removed)",
+				     req->via_vpce);
+			continue;
+		}
+		req->headers[j++] = req->headers[i];
+	}
+	req->nheaders = j;
+}
+
 void fg_front_handle(void *arg, struct fg_http_req *req, struct fg_http_resp *resp)
 {
 	struct fg_app *app = arg;
@@ -32,6 +56,7 @@ void fg_front_handle(void *arg, struct fg_http_req *req, struct fg_http_resp *re
 	snprintf(url, sizeof(url), "%s%s%s", req->path, req->query[0] ? "?" : "", req->query);
 	t = fg_trace_begin(req->arena, rid, fg_clock_now_ms(fg_app_clock(app)), req->client,
 			   req->listener, req->method, req->host, url);
+	frontgate_headers(req, t);
 	{
 		struct stack_world *w = fg_app_world(app);
 		bool served = false;

@@ -39,7 +39,7 @@ static cJSON *J(const char *text)
 
 static void fx_init(struct fx *f)
 {
-	struct apigw_deps d = { NULL, NULL, NULL };
+	struct apigw_deps d = { 0 };
 
 	memset(f, 0, sizeof(*f));
 	f->a = apigw_new(&d);
