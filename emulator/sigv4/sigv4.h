@@ -201,7 +201,8 @@ const char *sigv4_canonical_query(struct fg_arena *a, const char *query, bool dr
  * repeated headers joined by ',' in arrival order); a signed name that is absent is left out. */
 const char *sigv4_canonical_headers(struct fg_arena *a, const struct sigv4_request *rq,
 				    const char *const *names, size_t n);
-/* The whole canonical request; payload_hash is 64 hex or a literal the client signed. */
+/* The whole canonical request; payload_hash is 64 hex or a literal the client signed.
+ * NULL when the query has a broken escape (sigv4_parse() refuses those at step 8). */
 const char *sigv4_canonical_request(struct fg_arena *a, const struct sigv4_request *rq,
 				    const char *const *names, size_t n, bool drop_signature,
 				    const char *payload_hash);
@@ -221,7 +222,8 @@ const char *sigv4_signature(struct fg_arena *a, const char *secret, const char *
  * Signs rq as botocore's SigV4Auth does (header form): signed_headers is the ';'-list of
  * lowercase names to sign (they must be among rq's headers); timestamp "YYYYMMDDTHHMMSSZ";
  * the payload hash is the body's. Returns the Authorization header value and, when out is
- * not NULL, the canonical request, string to sign and signature.
+ * not NULL, the canonical request, string to sign and signature; NULL when the query has a
+ * broken escape.
  */
 const char *sigv4_sign(struct fg_arena *a, const struct sigv4_request *rq,
 		       const char *signed_headers, const char *access_key, const char *secret,
