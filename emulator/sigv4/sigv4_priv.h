@@ -1,0 +1,36 @@
+/*
+ * sigv4_priv.h: what the sigv4 module's files share and nobody else sees: the split query
+ * string, header lookups and hex text.
+ */
+#ifndef FG_SIGV4_PRIV_H
+#define FG_SIGV4_PRIV_H
+
+#include "sigv4/sigv4.h"
+
+/* One key=value pair of a query string, raw and normalised (§2.2). */
+struct sigv4_qparam {
+	const char *key;      /* normalised key ("X-Amz-Credential", "%E1%88%B4") */
+	const char *value;    /* normalised value ("" for a bare key) */
+	const char *raw_value; /* as sent, for the decoded lookups of X-Amz-* parameters */
+};
+
+/* ----------------------------------------------------------- sigv4_canon.c */
+
+/*
+ * Splits query at '&' (empty pieces skipped), each piece at its first '='. Always fills *out
+ * (in the arena); returns -1 with *bad set to the first malformed escape's message (that
+ * escape's '%' kept as a literal %25), else 0 with *bad NULL.
+ */
+int sigv4_query_split(struct fg_arena *a, const char *query, struct sigv4_qparam **out,
+		      size_t *n, const char **bad);
+/* The first parameter whose normalised key is name, NULL when none. */
+const struct sigv4_qparam *sigv4_query_find(const struct sigv4_qparam *q, size_t n,
+					    const char *name);
+/* Percent-decodes s ('+' = space; a bad escape is kept as it is) into the arena. */
+char *sigv4_decode(struct fg_arena *a, const char *s);
+/* The first header named name (case-insensitive), NULL when none. */
+const char *sigv4_header_first(const struct sigv4_request *rq, const char *name);
+/* Lowercase hex of n bytes into out (2n + 1 bytes). */
+void sigv4_hex(const unsigned char *p, size_t n, char *out);
+
+#endif
