@@ -633,6 +633,15 @@ static void add_api(struct apigw_view *v, const cJSON *doc, const cJSON *r)
 	a->region = pstr(doc, "Region");
 	a->sig_messages = sig == NULL ? -1 : strcmp(sig, "classic") == 0 ? APIGW_SIG_CLASSIC
 									 : APIGW_SIG_REDACTED;
+	{
+		const cJSON *t = cJSON_GetArrayItem(
+			prop(prop(prop(r, "Properties"), "EndpointConfiguration"), "Types"), 0);
+		const char *ep = cJSON_IsString(t) ? t->valuestring : "EDGE";
+
+		a->endpoint = strcmp(ep, "REGIONAL") == 0  ? APIGW_REGIONAL
+			      : strcmp(ep, "PRIVATE") == 0 ? APIGW_PRIVATE
+							   : APIGW_EDGE;
+	}
 	if (apigw_view_api(v, a->id, strlen(a->id)) != NULL)
 		return;
 	for (i = id_hash(a->id, strlen(a->id)) & (v->cap - 1); v->slot[i] != NULL;
@@ -715,6 +724,10 @@ void *apigw_view_compile(void *self, const struct stack_world *w, struct fg_err 
 		return NULL;
 	}
 	apigw_keys_compile(v, w);
+	if (apigw_domains_compile(v, w, err) != 0) {
+		apigw_view_release(v);
+		return NULL;
+	}
 	if (v->owner != NULL)
 		apigw_usage_sweep(v->owner->usage, v);
 	return v;
@@ -726,6 +739,7 @@ void apigw_view_release(void *view)
 
 	if (v == NULL)
 		return;
+	apigw_domains_release(v);
 	for (size_t i = 0; i < v->nregs; i++) {
 		regfree(v->regs[i]);
 		free(v->regs[i]);
