@@ -21,6 +21,8 @@
  * A Host that is a domain's target name (d-xxx, dxxx.cloudfront.net) is refused with 403
  * Forbidden: API Gateway serves a custom domain only under its own name (§1.3, §2.4).
  *
+ * The CloudFront headers of EDGE endpoints are added by apigw_edge.c.
+ *
  * On a custom domain the Lambda event's path and requestContext.path are the path as the
  * client sent it, base path included ([obs]: several independent reports, e.g.
  * CodeGenieApp/serverless-express#216, aws/serverless-java-container#112); resource and
@@ -34,13 +36,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/rand.h>
 #include <openssl/x509.h>
 
 #define HOP(r, ...) fg_trace_hop((r)->t, "apigw", __VA_ARGS__)
-
-/* The POP frontgate's emulated edge reports (X-Amz-Cf-Pop); AWS's look like "SLC52-P1". */
-#define APIGW_CF_POP "FGT50-P1"
 
 /* CloudFront's 421 page (§1.7). */
 static const char CF_421[] =
@@ -266,7 +264,7 @@ static void domain_fill(struct apigw_view *v, const struct collect *c, const cJS
 	d->logical_id = pstr(res, "LogicalId") ? pstr(res, "LogicalId") : "";
 	d->truststore_pem = pstr(prop(res, "State"), "TruststorePem");
 	if (d->truststore_pem != NULL)
-		d->trust = apigw_truststore_new(d->truststore_pem, &ncerts, &nbad);
+		d->trust = apigw_mtls_truststore(d->truststore_pem, &ncerts, &nbad);
 	domain_cert(v, c, props, d);
 }
 
@@ -735,89 +733,4 @@ enum apigw_domain_route apigw_domain_route(struct apigw_rq *r)
 	if (!sni_ok(r, d) || !mtls_ok(r, d))
 		return APIGW_DOMAIN_ANSWERED;
 	return map_request(r, d);
-}
-
-/* ---------------------------------------------------------------------- EDGE */
-
-bool apigw_domain_is_edge(const struct apigw_rq *r)
-{
-	if (r->domain != NULL)
-		return r->domain->endpoint == APIGW_EDGE;
-	return r->api != NULL && r->api->endpoint == APIGW_EDGE;
-}
-
-/* X-Amz-Cf-Id: base64url of 40 random bytes ("...==", 56 characters). */
-static const char *cf_id(struct apigw_rq *r)
-{
-	unsigned char raw[40];
-	char *b64, *out;
-
-	if (r->cf_id != NULL)
-		return r->cf_id;
-	if (RAND_bytes(raw, sizeof(raw)) != 1) {
-		char u[37];
-
-		fg_uuid4(u);
-		memcpy(raw, u, sizeof(raw) < sizeof(u) ? sizeof(raw) : sizeof(u));
-	}
-	b64 = fg_base64(raw, sizeof(raw));
-	for (char *p = b64; *p; p++)
-		*p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
-	out = fg_arena_strdup(r->arena, b64);
-	free(b64);
-	r->cf_id = out;
-	return out;
-}
-
-/* Via: the (emulated) edge node, the same in the event and the response of one request. */
-static const char *via(struct apigw_rq *r)
-{
-	const char *parts[2] = { cf_id(r), "via" };
-	uint64_t a = fg_hash64(parts, 1), b = fg_hash64(parts, 2);
-
-	return fg_arena_printf(r->arena, "1.1 %016llx%016llx.cloudfront.net (CloudFront)",
-			       (unsigned long long)a, (unsigned long long)b);
-}
-
-void apigw_domain_edge_event_headers(struct apigw_rq *r, struct fg_http_hlist *h)
-{
-	size_t i;
-
-	if (!apigw_domain_is_edge(r))
-		return;
-	/* the viewer facts CloudFront adds; a loopback client has no location, so the geo
-	 * headers carry fixed values (README) */
-	fg_http_hlist_add(r->arena, h, "CloudFront-Forwarded-Proto",
-			  strcmp(r->req->listener, "https") == 0 ? "https" : "http");
-	fg_http_hlist_add(r->arena, h, "CloudFront-Is-Desktop-Viewer", "true");
-	fg_http_hlist_add(r->arena, h, "CloudFront-Is-Mobile-Viewer", "false");
-	fg_http_hlist_add(r->arena, h, "CloudFront-Is-SmartTV-Viewer", "false");
-	fg_http_hlist_add(r->arena, h, "CloudFront-Is-Tablet-Viewer", "false");
-	fg_http_hlist_add(r->arena, h, "CloudFront-Viewer-ASN", "64512");
-	fg_http_hlist_add(r->arena, h, "CloudFront-Viewer-Country", "US");
-	for (i = 0; i < h->n && strcasecmp(h->v[i].name, "Via") != 0; i++)
-		;
-	if (i < h->n)   /* CloudFront appends itself to a Via the client sent */
-		h->v[i].value = fg_arena_printf(r->arena, "%s, %s", h->v[i].value, via(r));
-	else
-		fg_http_hlist_add(r->arena, h, "Via", via(r));
-	fg_http_hlist_add(r->arena, h, "X-Amz-Cf-Id", cf_id(r));
-}
-
-void apigw_domain_edge_response(struct apigw_rq *r)
-{
-	struct fg_http_resp *resp = r->resp;
-
-	if (!apigw_domain_is_edge(r))
-		return;
-	if (resp->nhdr + 4 > sizeof(resp->hdr) / sizeof(resp->hdr[0])) {
-		HOP(r, "the CloudFront headers of this EDGE endpoint were dropped: the response "
-		    "already has %zu headers", resp->nhdr);
-		return;
-	}
-	fg_http_add_header(resp, "X-Cache", resp->status >= 400 ? "Error from cloudfront"
-							       : "Miss from cloudfront");
-	fg_http_add_header(resp, "Via", via(r));
-	fg_http_add_header(resp, "X-Amz-Cf-Pop", APIGW_CF_POP);
-	fg_http_add_header(resp, "X-Amz-Cf-Id", cf_id(r));
 }

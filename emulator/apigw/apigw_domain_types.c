@@ -410,7 +410,7 @@ static int mtls_check(struct stack_rctx *c, const cJSON *props, const char *ep,
 					 "name has %s)", policy);
 	if ((pem = truststore_pem(c, err)) == NULL)
 		return -1;
-	store = apigw_truststore_new(pem, &ncerts, &nbad);
+	store = apigw_mtls_truststore(pem, &ncerts, &nbad);
 	free(pem);
 	X509_STORE_free(store);
 	if (ncerts == 0)
@@ -551,7 +551,7 @@ static bool key_segment_valid(const char *s, size_t n)
 	if (n == 0)
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		if (strchr(ok, s[i]) == NULL || s[i] == '\0')
+		if (s[i] == '\0' || strchr(ok, s[i]) == NULL)
 			return false;
 	}
 	return true;

@@ -427,7 +427,7 @@ static void event_headers(struct apigw_rq *r, struct fg_http_hlist *h)
 	hl_add(r, h, "X-Forwarded-Port", forwarded_port(r));
 	hl_add(r, h, "X-Forwarded-Proto", strcmp(r->req->listener, "https") == 0 ? "https"
 										 : "http");
-	apigw_domain_edge_event_headers(r, h); /* EDGE endpoints: CloudFront-*, Via, X-Amz-Cf-Id */
+	apigw_edge_event_headers(r, h); /* EDGE endpoints: CloudFront-*, Via, X-Amz-Cf-Id */
 }
 
 static void event_in(struct apigw_rq *r, const struct fg_http_hlist *h, struct apigw_event_in *e)

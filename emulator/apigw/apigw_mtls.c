@@ -30,7 +30,7 @@
 /* Chain length 4 = the client certificate, up to 2 intermediates and the root. */
 #define MTLS_MAX_INTERMEDIATES 2
 
-struct x509_store_st *apigw_truststore_new(const char *pem, int *ncerts, int *nbad)
+struct x509_store_st *apigw_mtls_truststore(const char *pem, int *ncerts, int *nbad)
 {
 	const char *p = pem;
 	X509_STORE *store = X509_STORE_new();

@@ -12,7 +12,9 @@
  *   apigw_domain_types.c  control plane of custom domains: DomainName, BasePathMapping,
  *                  ApiGatewayV2::ApiMapping (§1.3, §4, §7.1)
  *   apigw_domain.c custom domains on the data plane: Host -> domain -> mapping, the SNI/Host
- *                  421, mTLS, CloudFront headers of EDGE endpoints, TLS sites (§1.1, §1.3, §1.7)
+ *                  421, the mTLS step, TLS sites (§1.3, §1.7, §4)
+ *   apigw_mtls.c   truststores and client certificate verification (§4)
+ *   apigw_edge.c   CloudFront's headers on EDGE endpoints (§1.1, §3.1, §8 S7)
  *
  * Everything a compiled view holds lives in the view's arena or is borrowed from the world it
  * was compiled from (the view is freed with that world), so the data plane never copies
@@ -544,7 +546,7 @@ enum apigw_take apigw_usage_take(struct apigw_usage *u, const struct apigw_plan 
  * response is already made (403 / 429). */
 bool apigw_keys_check(struct apigw_rq *r);
 
-/* ----------------------------------------- apigw_domain_types.c, apigw_domain.c */
+/* ------------- apigw_domain_types.c, apigw_domain.c, apigw_mtls.c, apigw_edge.c */
 
 /* AWS::ApiGateway::DomainName, BasePathMapping and AWS::ApiGatewayV2::ApiMapping. */
 void apigw_domain_types_register(struct apigw *a, struct stack_registry *r);
@@ -553,9 +555,9 @@ void apigw_domain_types_register(struct apigw *a, struct stack_registry *r);
 const char *apigw_regional_zone(const char *region);
 /* The security policies AWS accepts on a domain name (§4); false for anything else. */
 bool apigw_policy_known(const char *policy);
-/* The truststore PEM as an X509_STORE (NULL when it holds no certificate); *ncerts certificates
- * were added, *nbad PEM blocks could not be read. Freed with X509_STORE_free. */
-struct x509_store_st *apigw_truststore_new(const char *pem, int *ncerts, int *nbad);
+/* (apigw_mtls.c) The truststore PEM as an X509_STORE (NULL when it holds no certificate);
+ * *ncerts certificates were added, *nbad PEM blocks could not be read. X509_STORE_free it. */
+struct x509_store_st *apigw_mtls_truststore(const char *pem, int *ncerts, int *nbad);
 
 /* A base path mapping (V1) or an API mapping (V2) of a domain. */
 struct apigw_mapping {
@@ -610,11 +612,11 @@ const struct apigw_mapping *apigw_domain_select(const struct apigw_domain *d, co
 /* Whether the certificate the connection got for domain sni also serves domain host. */
 bool apigw_domain_cert_covers(const struct apigw_domain *sni, const struct apigw_domain *host);
 /*
- * Checks a client certificate (PEM: leaf first, then any intermediates) against a truststore
- * at now_ms (the emulator's clock): chain of at most 4 to a trusted root, not self-signed, no
- * MD5/SHA-1 signature (§4). 0 with *out filled (arena), or -1 with *why in the words of API
- * Gateway's execution log ("Could not find issuer for certificate", "certificate has
- * expired", ...).
+ * (apigw_mtls.c) Checks a client certificate (PEM: leaf first, then any intermediates)
+ * against a truststore at now_ms (the emulator's clock): a chain of at most 4 to a trusted
+ * root, not self-signed, no MD5/SHA-1 signature (§4). 0 with *out filled (arena), or -1 with
+ * *why in the words of API Gateway's execution log ("Could not find issuer for certificate",
+ * "certificate has expired", ...).
  */
 int apigw_mtls_verify(struct x509_store_st *store, const char *pem, int64_t now_ms,
 		      struct fg_arena *a, struct apigw_client_cert *out, const char **why);
@@ -630,12 +632,12 @@ enum apigw_domain_route {
 enum apigw_domain_route apigw_domain_route(struct apigw_rq *r);
 /* True when host names a custom domain or one of its target names. */
 bool apigw_domain_claim(const struct apigw_view *v, const char *host);
-/* EDGE endpoints answer through an AWS-managed distribution (§1.1, §3.1, §8 S7): the
- * CloudFront-* headers, Via and X-Amz-Cf-Id for the Lambda event; Via, X-Amz-Cf-Id,
+/* (apigw_edge.c) EDGE endpoints answer through an AWS-managed distribution (§1.1, §3.1,
+ * §8 S7): the CloudFront-* headers, Via and X-Amz-Cf-Id for the Lambda event; Via, X-Amz-Cf-Id,
  * X-Amz-Cf-Pop and X-Cache on the response. Both do nothing for other endpoints. */
-bool apigw_domain_is_edge(const struct apigw_rq *r);
-void apigw_domain_edge_event_headers(struct apigw_rq *r, struct fg_http_hlist *h);
-void apigw_domain_edge_response(struct apigw_rq *r);
+bool apigw_edge_applies(const struct apigw_rq *r);
+void apigw_edge_event_headers(struct apigw_rq *r, struct fg_http_hlist *h);
+void apigw_edge_response(struct apigw_rq *r);
 /* fg_service.tls_sites for the custom domains of a view (iface/tls_sites.h). */
 const struct fg_tls_site *apigw_domain_tls_sites(void *self, const void *view, size_t *n);
 

@@ -778,7 +778,7 @@ void apigw_serve(void *self, const struct stack_world *w, const void *view,
 		fg_http_add_header(resp, "x-amzn-RequestId", r.rid);
 	if (!r.cf_generated && !resp_has(&r, "x-amz-apigw-id"))
 		fg_http_add_header(resp, "x-amz-apigw-id", r.ext_id);
-	apigw_domain_edge_response(&r);
+	apigw_edge_response(&r);
 	if (r.cf_generated)
 		fg_trace_set_id(t, r.cf_id);
 }

@@ -110,7 +110,8 @@ class Domains(Base):
         r = self.get("/items", host="edge.example.test")
         self.assertEqual(r.status, 200, r.body)
         self.assertEqual(r.header("X-Cache"), "Miss from cloudfront")
-        self.assertRegex(r.header("Via") or "", r"^1\.1 [0-9a-f]{32}\.cloudfront\.net \(CloudFront\)$")
+        self.assertRegex(r.header("Via") or "",
+                         r"^1\.1 [0-9a-f]{32}\.cloudfront\.net \(CloudFront\)$")
         self.assertRegex(r.header("X-Amz-Cf-Id") or "", r"^[A-Za-z0-9_-]{54}==$")
         self.assertTrue(r.header("X-Amz-Cf-Pop"))
         r = self.get("/nope", host="edge.example.test")

@@ -665,7 +665,7 @@ static void test_mtls_verify(void)
 
 	sprintf(two, "%s-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n%s",
 		root.pem, other_root.pem);
-	s = apigw_truststore_new(two, &n, &bad);
+	s = apigw_mtls_truststore(two, &n, &bad);
 	ok(s != NULL && n == 2 && bad == 1, "a truststore of 2 certificates and 1 bad entry "
 	   "(%d, %d)", n, bad);
 	ok(apigw_mtls_verify(s, stranger.pem, CLOCK_2020_03, a, &cc, &why) == 0,
@@ -681,7 +681,7 @@ static void test_mtls_verify(void)
 	ok(apigw_mtls_verify(s, "garbage", CLOCK_2020_03, a, &cc, &why) != 0,
 	   "a client certificate that is not PEM is refused");
 	X509_STORE_free(s);
-	ok(apigw_truststore_new("nothing here", &n, &bad) == NULL && n == 0,
+	ok(apigw_mtls_truststore("nothing here", &n, &bad) == NULL && n == 0,
 	   "no certificate, no truststore");
 	free(two);
 	fg_arena_destroy(&a);
