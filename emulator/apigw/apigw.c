@@ -13,6 +13,7 @@ void apigw_fidelity_default(struct apigw_fidelity *f)
 {
 	f->unknown_api = APIGW_UNKNOWN_API_FORBIDDEN;
 	f->sig_messages = APIGW_SIG_REDACTED;
+	f->sni_mismatch = APIGW_SNI_MISMATCH_421;
 }
 
 static int set_switch(struct apigw_fidelity *f, const char *k, size_t kn, const char *v,
@@ -27,11 +28,15 @@ static int set_switch(struct apigw_fidelity *f, const char *k, size_t kn, const 
 		f->sig_messages = APIGW_SIG_REDACTED;
 	else if (IS(k, kn, "signature-messages") && IS(v, vn, "classic"))
 		f->sig_messages = APIGW_SIG_CLASSIC;
+	else if (IS(k, kn, "sni-mismatch") && IS(v, vn, "421"))
+		f->sni_mismatch = APIGW_SNI_MISMATCH_421;
+	else if (IS(k, kn, "sni-mismatch") && IS(v, vn, "403"))
+		f->sni_mismatch = APIGW_SNI_MISMATCH_403;
 	else {
 		fg_err_set(err, 400, "InvalidArgument",
 			   "API Gateway fidelity switch '%.*s=%.*s' is not one of "
-			   "unknown-api=forbidden|not-found, signature-messages=redacted|classic",
-			   (int)kn, k, (int)vn, v);
+			   "unknown-api=forbidden|not-found, signature-messages=redacted|classic, "
+			   "sni-mismatch=421|403", (int)kn, k, (int)vn, v);
 		return -1;
 	}
 #undef IS
@@ -80,6 +85,8 @@ struct apigw *apigw_new(const struct apigw_deps *deps)
 	a->svc.release = apigw_view_release;
 	a->svc.claim = apigw_claim;
 	a->svc.serve = apigw_serve;
+	/* the custom domains' names (the default execute-api names are not listed here) */
+	a->svc.tls_sites = apigw_domain_tls_sites;
 	return a;
 }
 
@@ -102,6 +109,7 @@ void apigw_register_types(struct apigw *a, struct stack_registry *r)
 {
 	apigw_types_register(a, r);
 	apigw_keys_register(a, r);
+	apigw_domain_types_register(a, r);
 }
 
 const struct fg_service *apigw_service(struct apigw *a)

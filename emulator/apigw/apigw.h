@@ -27,12 +27,12 @@ struct apigw_deps {
 struct apigw *apigw_new(const struct apigw_deps *deps);
 /*
  * Sets fidelity switches from "key=value[,key=value...]" (README, "Fidelity switches"):
- * unknown-api=forbidden|not-found, signature-messages=redacted|classic. An unknown key or
- * value is an error and changes nothing. Call before serving.
+ * unknown-api=forbidden|not-found, signature-messages=redacted|classic, sni-mismatch=421|403.
+ * An unknown key or value is an error and changes nothing. Call before serving.
  */
 int apigw_set_fidelity(struct apigw *a, const char *spec, struct fg_err *err);
 void apigw_destroy(struct apigw **ap);
-/* Registers AWS::ApiGateway::* types. */
+/* Registers AWS::ApiGateway::* types (and AWS::ApiGatewayV2::ApiMapping). */
 void apigw_register_types(struct apigw *a, struct stack_registry *r);
 /* The service to add to the app (borrowed from a). */
 const struct fg_service *apigw_service(struct apigw *a);

@@ -264,6 +264,22 @@ static void kv(struct fg_buf *b, const char *k, const char *v, bool comma)
 		fg_buf_append(b, ",", 1);
 }
 
+/* identity.clientCert with mutual TLS (§3.1); nothing without. */
+static void client_cert(struct fg_buf *b, const struct apigw_client_cert *cc)
+{
+	if (cc == NULL)
+		return;
+	fg_buf_puts(b, ",\"clientCert\":{");
+	kv(b, "clientCertPem", cc->pem, true);
+	kv(b, "subjectDN", cc->subject_dn, true);
+	kv(b, "issuerDN", cc->issuer_dn, true);
+	kv(b, "serialNumber", cc->serial, true);
+	fg_buf_puts(b, "\"validity\":{");
+	kv(b, "notBefore", cc->not_before, true);
+	kv(b, "notAfter", cc->not_after, false);
+	fg_buf_puts(b, "}}");
+}
+
 static void request_context(struct fg_buf *b, const struct apigw_event_in *in)
 {
 	char when[32];
@@ -284,7 +300,9 @@ static void request_context(struct fg_buf *b, const struct apigw_event_in *in)
 	kv(b, "sourceIp", in->source_ip, true);
 	fg_buf_puts(b, "\"user\":null,");
 	kv(b, "userAgent", in->user_agent, true);
-	fg_buf_puts(b, "\"userArn\":null},");
+	fg_buf_puts(b, "\"userArn\":null");
+	client_cert(b, in->client_cert);
+	fg_buf_puts(b, "},");
 	kv(b, "path", in->stage_path, true);
 	kv(b, "protocol", "HTTP/1.1", true);
 	kv(b, "requestId", in->request_id, true);

@@ -427,6 +427,7 @@ static void event_headers(struct apigw_rq *r, struct fg_http_hlist *h)
 	hl_add(r, h, "X-Forwarded-Port", forwarded_port(r));
 	hl_add(r, h, "X-Forwarded-Proto", strcmp(r->req->listener, "https") == 0 ? "https"
 										 : "http");
+	apigw_edge_event_headers(r, h); /* EDGE endpoints: CloudFront-*, Via, X-Amz-Cf-Id */
 }
 
 static void event_in(struct apigw_rq *r, const struct fg_http_hlist *h, struct apigw_event_in *e)
@@ -436,7 +437,7 @@ static void event_in(struct apigw_rq *r, const struct fg_http_hlist *h, struct a
 	memset(e, 0, sizeof(*e));
 	e->resource_path = r->m.node->path;
 	e->resource_id = r->m.node->id;
-	e->path = r->tg.rest;
+	e->path = r->tg.event_path ? r->tg.event_path : r->tg.rest;
 	e->stage_path = r->tg.stage_path;
 	e->method = r->req->method;
 	e->headers = h->v;
@@ -461,6 +462,7 @@ static void event_in(struct apigw_rq *r, const struct fg_http_hlist *h, struct a
 	e->now_ms = r->now_ms;
 	e->source_ip = r->req->client_ip;
 	e->user_agent = fg_http_header(r->req, "User-Agent");
+	e->client_cert = r->client_cert;
 }
 
 /* The first media type of Accept matches binaryMediaTypes (§3.2: only it is honoured). */

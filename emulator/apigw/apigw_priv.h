@@ -9,6 +9,12 @@
  *   apigw_req.c    the request pipeline: host/stage, route, auth, errors (§1.1-§1.5)
  *   apigw_event.c  Lambda proxy payload 1.0 and the proxy response contract (§3.1, §3.2)
  *   apigw_integ.c  integrations: MOCK, AWS_PROXY, HTTP, HTTP_PROXY (§1.6, §3.3)
+ *   apigw_domain_types.c  control plane of custom domains: DomainName, BasePathMapping,
+ *                  ApiGatewayV2::ApiMapping (§1.3, §4, §7.1)
+ *   apigw_domain.c custom domains on the data plane: Host -> domain -> mapping, the SNI/Host
+ *                  421, the mTLS step, TLS sites (§1.3, §1.7, §4)
+ *   apigw_mtls.c   truststores and client certificate verification (§4)
+ *   apigw_edge.c   CloudFront's headers on EDGE endpoints (§1.1, §3.1, §8 S7)
  *
  * Everything a compiled view holds lives in the view's arena or is borrowed from the world it
  * was compiled from (the view is freed with that world), so the data plane never copies
@@ -22,6 +28,11 @@
 #include "apigw/apigw.h"
 #include "http/http.h"
 #include "trace/trace.h"
+
+struct apigw_domain;
+struct apigw_domains;
+struct apigw_client_cert;
+struct x509_store_st;           /* OpenSSL's X509_STORE */
 
 /* ------------------------------------------------------------------ apigw.c */
 
@@ -40,9 +51,17 @@ enum apigw_sig_messages {
 	APIGW_SIG_CLASSIC,             /* the raw header echoed back */
 };
 
+/* The connection's SNI selected one custom domain and Host names another that its certificate
+ * does not serve, or another account's (§1.7: the status API Gateway answers is UNCONFIRMED). */
+enum apigw_sni_mismatch {
+	APIGW_SNI_MISMATCH_421,        /* default: 421 Misdirected Request, empty body */
+	APIGW_SNI_MISMATCH_403,        /* 403 {"message":"Forbidden"} */
+};
+
 struct apigw_fidelity {
 	enum apigw_unknown_api unknown_api;
 	enum apigw_sig_messages sig_messages;
+	enum apigw_sni_mismatch sni_mismatch;
 };
 
 void apigw_fidelity_default(struct apigw_fidelity *f);
@@ -301,6 +320,7 @@ struct apigw_view {
 	size_t nregs, capregs;
 	struct apigw_key **keys;    /* open addressing by value */
 	size_t capkeys, nkeys;
+	struct apigw_domains *domains; /* custom domain names (apigw_domain.c) */
 };
 
 void *apigw_view_compile(void *self, const struct stack_world *w, struct fg_err *err);
@@ -390,6 +410,7 @@ struct apigw_event_in {
 	const char *request_id, *extended_id;
 	int64_t now_ms;
 	const char *source_ip, *user_agent;
+	const struct apigw_client_cert *client_cert; /* mTLS: identity.clientCert; NULL without */
 };
 
 /* The payload 1.0 event as JSON text in out (§3.1). */
@@ -438,6 +459,8 @@ struct apigw_target {
 	const char *domain;         /* Host without port */
 	const char *vpce_id;        /* "{api}-{vpce}" host form: the endpoint named in it */
 	bool vpce_dns;              /* Host is an endpoint's vpce.amazonaws.com name */
+	const char *event_path;     /* custom domains: the event's path (as sent, base path
+				     * included); NULL: rest */
 };
 
 /* False when the request is not for API Gateway. */
@@ -477,6 +500,11 @@ struct apigw_rq {
 	size_t nihdr;
 	const char *ibody;
 	size_t ibody_len;
+	/* custom domains (apigw_domain.c) */
+	const struct apigw_domain *domain;  /* the custom domain the Host named; NULL otherwise */
+	const struct apigw_client_cert *client_cert; /* mTLS: the verified client certificate */
+	const char *cf_id;          /* EDGE: X-Amz-Cf-Id of the AWS-managed distribution */
+	bool cf_generated;          /* CloudFront answered itself: no API Gateway headers */
 };
 
 /*
@@ -529,6 +557,101 @@ enum apigw_take apigw_usage_take(struct apigw_usage *u, const struct apigw_plan 
 /* The request's API key check for a method with ApiKeyRequired (§1.5); false when the
  * response is already made (403 / 429). */
 bool apigw_keys_check(struct apigw_rq *r);
+
+/* ------------- apigw_domain_types.c, apigw_domain.c, apigw_mtls.c, apigw_edge.c */
+
+/* AWS::ApiGateway::DomainName, BasePathMapping and AWS::ApiGatewayV2::ApiMapping. */
+void apigw_domain_types_register(struct apigw *a, struct stack_registry *r);
+/* API Gateway's regional Route 53 hosted zone id in region (§7.1); NULL when the table has no
+ * row for it. */
+const char *apigw_regional_zone(const char *region);
+/* The security policies AWS accepts on a domain name (§4); false for anything else. */
+bool apigw_policy_known(const char *policy);
+/* (apigw_mtls.c) The truststore PEM as an X509_STORE (NULL when it holds no certificate);
+ * *ncerts certificates were added, *nbad PEM blocks could not be read. X509_STORE_free it. */
+struct x509_store_st *apigw_mtls_truststore(const char *pem, int *ncerts, int *nbad);
+
+/* A base path mapping (V1) or an API mapping (V2) of a domain. */
+struct apigw_mapping {
+	const char *key;            /* "" for (none); "orders/v1/items" (no outer slashes) */
+	size_t keylen;
+	const char *api_id;
+	const char *stage;          /* NULL: the stage is the first segment after the key */
+	const char *source;         /* "BasePathMapping Orders (stack s)", for traces */
+};
+
+/* requestContext.identity.clientCert (§3.1), strings in the request's arena. */
+struct apigw_client_cert {
+	const char *pem, *subject_dn, *issuer_dn, *serial, *not_before, *not_after;
+};
+
+struct apigw_domain {
+	const char *name;           /* lowercase; "*.example.com" for a wildcard domain */
+	enum apigw_endpoint endpoint;
+	const char *regional_name;  /* d-xxxxxxxxxx.execute-api.{region}.amazonaws.com (not EDGE) */
+	const char *distribution_name; /* dxxxxxxxxxxxxx.cloudfront.net (EDGE only) */
+	const char *policy;         /* SecurityPolicy */
+	bool strict;                /* EndpointAccessMode STRICT */
+	const char *cert_arn;       /* the certificate the domain names (NULL: none) */
+	bool cert_emulated;         /* that certificate is an emulated resource of this world */
+	const char *const *cert_names; /* names the served certificate covers (lowercase) */
+	size_t ncert_names;
+	const char *account, *region, *stack, *logical_id;
+	const char *truststore_pem; /* mTLS; NULL without */
+	struct x509_store_st *trust; /* built from truststore_pem */
+	struct apigw_mapping *maps; /* longest key first */
+	size_t nmaps;
+};
+
+/* Compiles the world's custom domains into v (called by apigw_view_compile); frees them. */
+int apigw_domains_compile(struct apigw_view *v, const struct stack_world *w, struct fg_err *err);
+void apigw_domains_release(struct apigw_view *v);
+
+enum apigw_host_kind {
+	APIGW_HOST_NONE,
+	APIGW_HOST_CUSTOM,          /* the domain's own name (or under its wildcard) */
+	APIGW_HOST_REGIONAL,        /* its d-xxx.execute-api target name */
+	APIGW_HOST_DISTRIBUTION,    /* its dxxx.cloudfront.net target name */
+};
+
+/* The domain a Host (port ignored, any case) names, and how; NULL when none. */
+const struct apigw_domain *apigw_domain_find(const struct apigw_view *v, const char *host,
+					     enum apigw_host_kind *kind);
+/* The mapping serving path (raw, as sent): the longest key matching whole segments, else the
+ * (none) mapping; *after = the path after the key ("/" at least). NULL when none matches. */
+const struct apigw_mapping *apigw_domain_select(const struct apigw_domain *d, const char *path,
+						const char **after);
+/* Whether the certificate the connection got for domain sni also serves domain host. */
+bool apigw_domain_cert_covers(const struct apigw_domain *sni, const struct apigw_domain *host);
+/*
+ * (apigw_mtls.c) Checks a client certificate (PEM: leaf first, then any intermediates)
+ * against a truststore at now_ms (the emulator's clock): a chain of at most 4 to a trusted
+ * root, not self-signed, no MD5/SHA-1 signature (§4). 0 with *out filled (arena), or -1 with
+ * *why in the words of API Gateway's execution log ("Could not find issuer for certificate",
+ * "certificate has expired", ...).
+ */
+int apigw_mtls_verify(struct x509_store_st *store, const char *pem, int64_t now_ms,
+		      struct fg_arena *a, struct apigw_client_cert *out, const char **why);
+
+enum apigw_domain_route {
+	APIGW_DOMAIN_NO,            /* not a custom domain host: the execute-api forms apply */
+	APIGW_DOMAIN_ROUTED,        /* r->tg names the mapped API, stage and resource path */
+	APIGW_DOMAIN_UNMAPPED,      /* no mapping matches the path: Missing Authentication Token */
+	APIGW_DOMAIN_ANSWERED,      /* refused (d-xxx host, 421, mTLS); the response is made */
+};
+
+/* The custom-domain steps of a request (§1.3, §1.7, §4), before the API's own pipeline. */
+enum apigw_domain_route apigw_domain_route(struct apigw_rq *r);
+/* True when host names a custom domain or one of its target names. */
+bool apigw_domain_claim(const struct apigw_view *v, const char *host);
+/* (apigw_edge.c) EDGE endpoints answer through an AWS-managed distribution (§1.1, §3.1,
+ * §8 S7): the CloudFront-* headers, Via and X-Amz-Cf-Id for the Lambda event; Via, X-Amz-Cf-Id,
+ * X-Amz-Cf-Pop and X-Cache on the response. Both do nothing for other endpoints. */
+bool apigw_edge_applies(const struct apigw_rq *r);
+void apigw_edge_event_headers(struct apigw_rq *r, struct fg_http_hlist *h);
+void apigw_edge_response(struct apigw_rq *r);
+/* fg_service.tls_sites for the custom domains of a view (iface/tls_sites.h). */
+const struct fg_tls_site *apigw_domain_tls_sites(void *self, const void *view, size_t *n);
 
 /* ------------------------------------------------------------ apigw_integ.c */
 

@@ -166,7 +166,8 @@ bool apigw_claim(void *self, const void *view, const struct fg_http_req *req)
 {
 	struct apigw_target tg;
 
-	return apigw_target_parse(req->arena, req->host, req->path, &tg);
+	return apigw_domain_claim(view, req->host) ||
+	       apigw_target_parse(req->arena, req->host, req->path, &tg);
 }
 
 /* ---------------------------------------------------------------- headers */
@@ -611,8 +612,9 @@ static bool resolve_stage(struct apigw_rq *r)
 
 	if (r->tg.stage != NULL)
 		r->stage = apigw_api_stage(r->api, r->tg.stage, strlen(r->tg.stage));
-	if (r->api->disabled && (r->stage == NULL || r->stage->dep == NULL ||
-				 r->stage->dep->disable_execute_api)) {
+	/* DisableExecuteApiEndpoint closes the default host, not custom domains */
+	if (r->domain == NULL && r->api->disabled &&
+	    (r->stage == NULL || r->stage->dep == NULL || r->stage->dep->disable_execute_api)) {
 		HOP(r, "api %s has DisableExecuteApiEndpoint (deployed): the default execute-api "
 		    "endpoint answers 403 Forbidden", r->api->id);
 		fg_http_set_body(r->resp, 403, "application/json", "{\"message\":\"Forbidden\"}", 23);
@@ -781,10 +783,25 @@ void apigw_serve(void *self, const struct stack_world *w, const void *view,
 	extended_id(r.ext_id);
 	r.now_ms = r.a->deps.clock ? fg_clock_now_ms(r.a->deps.clock) : fg_clock_real_ms();
 	trace_header(&r);
-	apigw_target_parse(r.arena, req->host, req->path, &r.tg);
-	pipeline(&r, view);
-	if (!resp_has(&r, "x-amzn-RequestId"))
+	switch (apigw_domain_route(&r)) {
+	case APIGW_DOMAIN_NO:
+		apigw_target_parse(r.arena, req->host, req->path, &r.tg);
+		pipeline(&r, view);
+		break;
+	case APIGW_DOMAIN_ROUTED:
+		pipeline(&r, view);
+		break;
+	case APIGW_DOMAIN_UNMAPPED:
+		no_route(&r);
+		break;
+	case APIGW_DOMAIN_ANSWERED:
+		break;
+	}
+	if (!r.cf_generated && !resp_has(&r, "x-amzn-RequestId"))
 		fg_http_add_header(resp, "x-amzn-RequestId", r.rid);
-	if (!resp_has(&r, "x-amz-apigw-id"))
+	if (!r.cf_generated && !resp_has(&r, "x-amz-apigw-id"))
 		fg_http_add_header(resp, "x-amz-apigw-id", r.ext_id);
+	apigw_edge_response(&r);
+	if (r.cf_generated)
+		fg_trace_set_id(t, r.cf_id);
 }

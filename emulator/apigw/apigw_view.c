@@ -735,6 +735,10 @@ void *apigw_view_compile(void *self, const struct stack_world *w, struct fg_err 
 		return NULL;
 	}
 	apigw_keys_compile(v, w);
+	if (apigw_domains_compile(v, w, err) != 0) {
+		apigw_view_release(v);
+		return NULL;
+	}
 	if (v->owner != NULL)
 		apigw_usage_sweep(v->owner->usage, v);
 	return v;
@@ -746,6 +750,7 @@ void apigw_view_release(void *view)
 
 	if (v == NULL)
 		return;
+	apigw_domains_release(v);
 	for (size_t i = 0; i < v->nregs; i++) {
 		regfree(v->regs[i]);
 		free(v->regs[i]);

@@ -14,8 +14,10 @@
 
 static const char *TPL =
 	"{'Resources':{"
+	/* REGIONAL, as the §1.6 recording (an EDGE API adds CloudFront's headers: test_domain.c) */
 	"'Api':{'Type':'AWS::ApiGateway::RestApi','Metadata':{'Frontgate':{'Id':'abcdefghij'}},"
-	" 'Properties':{'Name':'t','BinaryMediaTypes':['image/png']}},"
+	" 'Properties':{'Name':'t','BinaryMediaTypes':['image/png'],"
+	"  'EndpointConfiguration':{'Types':['REGIONAL']}}},"
 	"'Lit':{'Type':'AWS::ApiGateway::Resource','Properties':{'RestApiId':{'Ref':'Api'},"
 	" 'ParentId':{'Fn::GetAtt':['Api','RootResourceId']},'PathPart':'lit'}},"
 	"'LitGet':{'Type':'AWS::ApiGateway::Method','Properties':{'RestApiId':{'Ref':'Api'},"

@@ -337,8 +337,9 @@ static void test_warnings(void)
 		  "'arn:aws:apigateway:us-east-1:sqs:path/1/q'}") "}}") == 0,
 	   "deploy: %s", f.err.message);
 	w = cJSON_PrintUnformatted(cJSON_GetObjectItem(f.doc, "Warnings"));
-	ok(strstr(w, "resource policies are not enforced yet") != NULL, "Policy warning");
-	ok(strstr(w, "PRIVATE endpoint") != NULL, "PRIVATE warning");
+	/* resource policies and private endpoints are enforced: no "not emulated" warning */
+	ok(strstr(w, "resource policies are not enforced") == NULL, "no Policy warning");
+	ok(strstr(w, "PRIVATE endpoint") == NULL, "no PRIVATE warning");
 	ok(strstr(w, "Integration Type AWS") != NULL, "AWS integration warning");
 	ok(strstr(w, "AWS::ApiGateway::RestApi is not emulated") == NULL,
 	   "RestApi is emulated now");
