@@ -16,6 +16,7 @@
 #include "cfn/cfn.h"
 #include "cp.h"
 #include "http/http.h"
+#include "iam/iam.h"
 #include "lambda/lambda.h"
 #include "main/app.h"
 #include "main/front.h"
@@ -26,6 +27,7 @@
 
 struct fg_instance {
 	struct fg_app *app;
+	struct iam *iam;
 	struct lambda *lambda;
 	struct apigw *apigw;
 	struct ec2 *ec2;
@@ -138,18 +140,25 @@ out:
 }
 
 /*
- * The services and how they meet: Lambda and EC2 first (no front), then API Gateway, which
- * invokes functions through Lambda's invoker and learns about VPC endpoints through EC2's
- * network interface. Order of add = order the front router asks.
+ * The services and how they meet: IAM, Lambda and EC2 first (no front), then API Gateway,
+ * which invokes functions through Lambda's invoker, asks IAM about callers through
+ * iam_identity and learns about VPC endpoints through EC2's network interface. Order of
+ * add = order the front router asks.
  */
 static int wire_services(struct fg_instance *inst, const struct fg_instance_config *cfg,
 			 struct fg_err *err)
 {
 	struct fg_app *app = inst->app;
 	struct lambda_deps ld = { fg_app_clock(app), fg_app_log(app), 2 };
+	struct iam_deps id = { fg_app_log(app) };
 	struct apigw_deps ad;
 	unsigned slot;
 
+	inst->iam = iam_new(&id);
+	iam_register_types(inst->iam, fg_app_registry(app));
+	if (fg_app_add_service(app, iam_service(inst->iam), &slot, err) != 0)
+		return -1;
+	iam_set_slot(inst->iam, slot);
 	inst->lambda = lambda_new(&ld);
 	lambda_register_types(inst->lambda, fg_app_registry(app));
 	if (fg_app_add_service(app, lambda_service(inst->lambda), &slot, err) != 0)
@@ -344,6 +353,7 @@ void fg_instance_stop(struct fg_instance **ip)
 	apigw_destroy(&inst->apigw);
 	lambda_destroy(&inst->lambda);
 	ec2_destroy(&inst->ec2);
+	iam_destroy(&inst->iam);
 	free(inst);
 	*ip = NULL;
 }

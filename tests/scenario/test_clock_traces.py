@@ -119,12 +119,12 @@ class Clock(unittest.TestCase):
 
     def test_deployment_times_follow_the_clock(self):
         self.set({"now": "2026-03-03T03:03:03Z"})
-        r = self.f.deploy("t", {"Resources": {"R": {"Type": "AWS::IAM::Role"}}})
+        r = self.f.deploy("t", {"Resources": {"R": {"Type": "AWS::DynamoDB::Table"}}})
         doc = r.json()
         if "CreatedAt" in doc:
             self.assertEqual(parse_iso(doc["CreatedAt"]), parse_iso("2026-03-03T03:03:03Z"))
         self.set({"advanceSeconds": 10})
-        doc = self.f.deploy("t", {"Resources": {"R": {"Type": "AWS::IAM::Role"}}}).json()
+        doc = self.f.deploy("t", {"Resources": {"R": {"Type": "AWS::DynamoDB::Table"}}}).json()
         if "UpdatedAt" in doc:
             self.assertEqual(parse_iso(doc["UpdatedAt"]), parse_iso("2026-03-03T03:03:13Z"))
             self.assertEqual(parse_iso(doc["CreatedAt"]), parse_iso("2026-03-03T03:03:03Z"))

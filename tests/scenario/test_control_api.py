@@ -16,7 +16,7 @@ VIEW_KEYS = {"Name", "Account", "Region", "Status", "Parameters", "Outputs", "Re
              "Warnings"}
 RESOURCE_KEYS = {"LogicalId", "Type", "PhysicalId", "Attributes", "Emulated"}
 
-SIMPLE = {"Resources": {"Role": {"Type": "AWS::IAM::Role"},
+SIMPLE = {"Resources": {"Role": {"Type": "AWS::DynamoDB::Table"},
                         "Logs": {"Type": "AWS::Logs::LogGroup"}}}
 
 YAML_APP = """\
@@ -32,9 +32,9 @@ Conditions:
   IsProd: !Equals [!Ref Env, prod]
 Resources:
   Role:
-    Type: AWS::IAM::Role
+    Type: AWS::DynamoDB::Table
     Properties:
-      RoleName: !Sub "${Env}-${AWS::StackName}-role"
+      TableName: !Sub "${Env}-${AWS::StackName}-role"
   Logs:
     Type: AWS::Logs::LogGroup
     Properties:
@@ -56,10 +56,11 @@ def tmpdir(test):
 
 
 def chain(n=5, last_props=None, prefix="R"):
-    """n IAM roles, each DependsOn the previous one, so resource n is deployed n-th."""
+    """n not-emulated resources, each DependsOn the previous one, so resource n is deployed
+    n-th."""
     res = {}
     for i in range(1, n + 1):
-        r = {"Type": "AWS::IAM::Role" if i % 2 else "AWS::Logs::LogGroup"}
+        r = {"Type": "AWS::DynamoDB::Table" if i % 2 else "AWS::Logs::LogGroup"}
         if i > 1:
             r["DependsOn"] = f"{prefix}{i - 1}"
         res[f"{prefix}{i}"] = r
@@ -115,7 +116,7 @@ class PutForms(Base):
 
     def test_json_wrapper_with_parameters_account_region(self):
         tpl = {"Parameters": {"Env": {"Type": "String"}, "N": {"Type": "Number"}},
-               "Resources": {"Role": {"Type": "AWS::IAM::Role"}},
+               "Resources": {"Role": {"Type": "AWS::DynamoDB::Table"}},
                "Outputs": {"Acct": {"Value": {"Ref": "AWS::AccountId"}},
                            "Reg": {"Value": {"Ref": "AWS::Region"}},
                            "Env": {"Value": {"Fn::Sub": "${Env}:${N}"}}}}
@@ -160,7 +161,7 @@ class PutForms(Base):
         s = json.loads(body)
         self.assertEqual(s["Parameters"], {"Env": "prod", "Token": "****"})
         self.assertEqual(s["Outputs"]["RoleArn"],
-                         "arn:aws:iam::123456789012:role/prod-web-role")
+                         "arn:aws:dynamodb:us-east-1:123456789012:table/prod-web-role")
         self.assertEqual(s["Outputs"]["Literal"], "prod-web-role|${NotAVar}")
         self.assertEqual(s["Outputs"]["Size"], "large")
         logs = [x for x in s["Resources"] if x["LogicalId"] == "Logs"][0]
@@ -193,7 +194,7 @@ class PutForms(Base):
     def test_yaml_content_type_variants(self):
         for ct in ("application/yaml; charset=utf-8", "application/x-yaml", "text/yaml"):
             with self.subTest(ct=ct):
-                r = self.put("yv", "Resources:\n  R:\n    Type: AWS::IAM::Role\n",
+                r = self.put("yv", "Resources:\n  R:\n    Type: AWS::DynamoDB::Table\n",
                              {"Content-Type": ct})
                 self.assertIn(r.status, (200, 201), r.body)
 
@@ -220,8 +221,8 @@ class Shape(Base):
                 self.assertIsInstance(res["Attributes"], dict)
                 self.assertTrue(res["PhysicalId"])
             self.assertEqual({x["Type"] for x in doc["Resources"]},
-                             {"AWS::IAM::Role", "AWS::Logs::LogGroup"})
-            for lid, typ in (("Role", "AWS::IAM::Role"), ("Logs", "AWS::Logs::LogGroup")):
+                             {"AWS::DynamoDB::Table", "AWS::Logs::LogGroup"})
+            for lid, typ in (("Role", "AWS::DynamoDB::Table"), ("Logs", "AWS::Logs::LogGroup")):
                 self.assertTrue(any("not emulated" in w and lid in w and typ in w
                                     for w in doc["Warnings"]),
                                 f"no not-emulated warning for {lid}: {doc['Warnings']}")
@@ -236,7 +237,7 @@ class Shape(Base):
     def test_noecho_masked_everywhere_public(self):
         tpl = {"Parameters": {"Pw": {"Type": "String", "NoEcho": True},
                               "User": {"Type": "String"}},
-               "Resources": {"Role": {"Type": "AWS::IAM::Role",
+               "Resources": {"Role": {"Type": "AWS::DynamoDB::Table",
                                       "Properties": {"Description": {"Ref": "Pw"}}}}}
         secret = "Sup3r-Secret-Pw"
         r = self.put("ne", {"Template": tpl, "Parameters": {"Pw": secret, "User": "bob"}})
@@ -254,7 +255,7 @@ class Shape(Base):
                 with self.subTest(decl=decl):
                     tpl = {"Parameters": {"Pw": dict({"Type": "String", "NoEcho": True},
                                                      **decl)},
-                           "Resources": {"R": {"Type": "AWS::IAM::Role"}}}
+                           "Resources": {"R": {"Type": "AWS::DynamoDB::Table"}}}
                     r = f.control("PUT", "/stacks/s", {"Template": tpl,
                                                         "Parameters": {"Pw": secret}})
                     self.assertEqual(r.status, 400, r.body)
@@ -264,8 +265,8 @@ class Shape(Base):
             self.assertNotIn(secret, f.stderr)
 
     def test_outputs_exports_imports_and_delete_rules(self):
-        exporter = {"Resources": {"Role": {"Type": "AWS::IAM::Role",
-                                           "Properties": {"RoleName": "shared-role"}}},
+        exporter = {"Resources": {"Role": {"Type": "AWS::DynamoDB::Table",
+                                           "Properties": {"TableName": "shared-role"}}},
                     "Outputs": {"RoleArn": {"Value": {"Fn::GetAtt": ["Role", "Arn"]},
                                             "Export": {"Name": "shared-RoleArn"}},
                                 "Plain": {"Value": "not-exported"}}}
@@ -280,14 +281,14 @@ class Shape(Base):
         r = self.put("exp", exporter)
         self.assertEqual(r.status, 201, r.body)
         self.assertEqual(r.json()["Outputs"], {
-            "RoleArn": "arn:aws:iam::123456789012:role/shared-role", "Plain": "not-exported"})
+            "RoleArn": "arn:aws:dynamodb:us-east-1:123456789012:table/shared-role", "Plain": "not-exported"})
         r = self.put("imp", importer)
         self.assertEqual(r.status, 201, r.body)
-        self.assertEqual(r.json()["Outputs"]["Got"], "arn:aws:iam::123456789012:role/shared-role")
+        self.assertEqual(r.json()["Outputs"]["Got"], "arn:aws:dynamodb:us-east-1:123456789012:table/shared-role")
         self.assertEqual(r.json()["Resources"][0]["PhysicalId"],
-                         "/x/arn:aws:iam::123456789012:role/shared-role")
+                         "/x/arn:aws:dynamodb:us-east-1:123456789012:table/shared-role")
         # a second stack may not export the same name
-        dup = dict(exporter, Resources={"Other": {"Type": "AWS::IAM::Role"}},
+        dup = dict(exporter, Resources={"Other": {"Type": "AWS::DynamoDB::Table"}},
                    Outputs={"X": {"Value": "v", "Export": {"Name": "shared-RoleArn"}}})
         e = self.assert_error(self.put("dup", dup), 409)
         self.assertIn("shared-RoleArn", e["message"])
@@ -444,23 +445,23 @@ class Errors(Base):
         self.assertEqual(self.state(), before)
 
     def test_template_errors_name_the_resource(self):
-        r = self.put("t", {"Resources": {"A": {"Type": "AWS::IAM::Role", "Properties": {
-            "RoleName": {"Ref": "Ghost"}}}}})
+        r = self.put("t", {"Resources": {"A": {"Type": "AWS::DynamoDB::Table", "Properties": {
+            "TableName": {"Ref": "Ghost"}}}}})
         e = self.assert_error(r, 400, "ValidationError", "Ghost")
         self.assertEqual(e.get("resource"), "A")
         r = self.put("t", {"Resources": {
-            "A": {"Type": "AWS::IAM::Role", "DependsOn": "B"},
-            "B": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": {"Ref": "A"}}}}})
+            "A": {"Type": "AWS::DynamoDB::Table", "DependsOn": "B"},
+            "B": {"Type": "AWS::DynamoDB::Table", "Properties": {"TableName": {"Ref": "A"}}}}})
         e = self.assert_error(r, 400, "ValidationError", "Circular dependency")
         self.assertIn("A", e["message"])
         self.assertIn("B", e["message"])
-        r = self.put("t", {"Resources": {"A": {"Type": "AWS::IAM::Role", "DependsOn": "Nope"}}})
+        r = self.put("t", {"Resources": {"A": {"Type": "AWS::DynamoDB::Table", "DependsOn": "Nope"}}})
         self.assert_error(r, 400, "ValidationError", "Nope")
         self.assertEqual(self.get("t").status, 404)
 
 
 class AllOrNothing(Base):
-    BAD_SELECT = {"RoleName": {"Fn::Select": [5, ["a", "b"]]}}
+    BAD_SELECT = {"TableName": {"Fn::Select": [5, ["a", "b"]]}}
 
     def test_create_whose_fifth_resource_fails_leaves_nothing(self):
         self.put("keep", SIMPLE)
@@ -469,7 +470,7 @@ class AllOrNothing(Base):
         e = self.assert_error(r, 400, "ValidationError")
         self.assertEqual(e.get("resource"), "R5")
         self.assertTrue(e.get("property", "").startswith("Resources.R5.Properties"), e)
-        self.assertIn("RoleName", e["property"])
+        self.assertIn("TableName", e["property"])
         self.assertEqual(self.get("half").status, 404)
         self.assertEqual([s["Name"] for s in self.f.control("GET", "/stacks").json()["Stacks"]],
                          ["keep"])
@@ -479,12 +480,12 @@ class AllOrNothing(Base):
 
     def test_update_whose_fifth_resource_fails_keeps_previous_version(self):
         v1 = {"Resources": chain(5), "Outputs": {"V": {"Value": "one"}}}
-        v1["Resources"]["R1"]["Properties"] = {"RoleName": "v1-role"}
+        v1["Resources"]["R1"]["Properties"] = {"TableName": "v1-role"}
         self.assertEqual(self.put("upd", v1).status, 201)
         before_stack = self.get("upd").json()
         before = self.state()
         v2 = {"Resources": chain(5, self.BAD_SELECT), "Outputs": {"V": {"Value": "two"}}}
-        v2["Resources"]["R1"]["Properties"] = {"RoleName": "v2-role"}
+        v2["Resources"]["R1"]["Properties"] = {"TableName": "v2-role"}
         v2["Resources"]["Extra"] = {"Type": "AWS::SNS::Topic"}
         e = self.assert_error(self.put("upd", v2), 400)
         self.assertEqual(e.get("resource"), "R5")
@@ -509,8 +510,8 @@ class AllOrNothing(Base):
 class PhysicalIds(unittest.TestCase):
     TPL = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"},
                          "Queue": {"Type": "AWS::SQS::Queue"},
-                         "Named": {"Type": "AWS::IAM::Role",
-                                   "Properties": {"RoleName": "my-fixed-role"}},
+                         "Named": {"Type": "AWS::DynamoDB::Table",
+                                   "Properties": {"TableName": "my-fixed-role"}},
                          "Pinned": {"Type": "AWS::Logs::LogGroup",
                                     "Metadata": {"Frontgate": {"Id": "a1b2c3d4e5"}}}}}
 
@@ -541,12 +542,12 @@ class PhysicalIds(unittest.TestCase):
             self.assertEqual(again, ia)
 
     def test_update_renaming_a_resource_changes_its_physical_id(self):
-        # RoleName is a replacement property: CloudFormation replaces the role, and the new
-        # role's name is the new RoleName (Ref and Fn::GetAtt follow it).
+        # TableName is a replacement property: CloudFormation replaces the role, and the new
+        # role's name is the new TableName (Ref and Fn::GetAtt follow it).
         with Frontgate() as f:
             def tpl(name):
-                return {"Resources": {"Role": {"Type": "AWS::IAM::Role",
-                                               "Properties": {"RoleName": name}}},
+                return {"Resources": {"Role": {"Type": "AWS::DynamoDB::Table",
+                                               "Properties": {"TableName": name}}},
                         "Outputs": {"Ref": {"Value": {"Ref": "Role"}},
                                     "Arn": {"Value": {"Fn::GetAtt": ["Role", "Arn"]}}}}
             ids, view = self.ids(f, "ren", tpl("first-role"))
@@ -554,11 +555,11 @@ class PhysicalIds(unittest.TestCase):
             ids, view = self.ids(f, "ren", tpl("second-role"))
             self.assertEqual(ids["Role"], "second-role")
             self.assertEqual(view["Outputs"], {
-                "Ref": "second-role", "Arn": "arn:aws:iam::123456789012:role/second-role"})
+                "Ref": "second-role", "Arn": "arn:aws:dynamodb:us-east-1:123456789012:table/second-role"})
 
     def test_pinned_id_is_what_ref_returns(self):
         with Frontgate() as f:
-            tpl = {"Resources": {"Api": {"Type": "AWS::IAM::Role",
+            tpl = {"Resources": {"Api": {"Type": "AWS::DynamoDB::Table",
                                          "Metadata": {"Frontgate": {"Id": "pinned-123"}}}},
                    "Outputs": {"Ref": {"Value": {"Ref": "Api"}}}}
             ids, view = self.ids(f, "pin", tpl)

@@ -20,7 +20,7 @@ import fg
 
 ROUNDS = 50
 SEED = int(os.environ.get("FG_CRASH_SEED") or 20261121)
-TYPES = ["AWS::IAM::Role", "AWS::Logs::LogGroup", "AWS::SNS::Topic", "AWS::SQS::Queue",
+TYPES = ["AWS::DynamoDB::Table", "AWS::Logs::LogGroup", "AWS::SNS::Topic", "AWS::SQS::Queue",
          "AWS::Lambda::Permission"]
 LOGICAL = [f"Res{i}" for i in range(len(TYPES))]
 

@@ -182,7 +182,7 @@ class Fixtures(unittest.TestCase):
         path = write(os.path.join(d, "broken-app.yaml"),
                      "Resources:\n"
                      "  Role:\n"
-                     "    Type: AWS::IAM::Role\n"
+                     "    Type: AWS::DynamoDB::Table\n"
                      "  Group:\n"
                      "    Type: AWS::Logs::LogGroup\n"
                      "    Properties:\n"
@@ -197,7 +197,7 @@ class Fixtures(unittest.TestCase):
     def test_fixture_yaml_syntax_error_exits_2_with_line(self):
         d = tmpdir(self)
         path = write(os.path.join(d, "bad.yaml"),
-                     "Resources:\n  A:\n    Type: AWS::IAM::Role\n  A:\n    Type: X::Y::Z\n")
+                     "Resources:\n  A:\n    Type: AWS::DynamoDB::Table\n  A:\n    Type: X::Y::Z\n")
         f = failed_start(fixtures=[path])
         self.assertIsNone(f.ready)
         self.assertEqual(f.exit_code, 2, f.stderr)
@@ -225,7 +225,7 @@ class Fixtures(unittest.TestCase):
                      "    Type: String\n"
                      "Resources:\n"
                      "  Role:\n"
-                     "    Type: AWS::IAM::Role\n"
+                     "    Type: AWS::DynamoDB::Table\n"
                      "Outputs:\n"
                      "  Where:\n"
                      "    Value: !Sub '${Env}-${AWS::Region}'\n")
@@ -240,8 +240,8 @@ class Fixtures(unittest.TestCase):
     def test_fixtures_deploy_in_order_and_may_import(self):
         d = tmpdir(self)
         first = write(os.path.join(d, "net.json"), json.dumps({
-            "Resources": {"Role": {"Type": "AWS::IAM::Role",
-                                   "Properties": {"RoleName": "shared"}}},
+            "Resources": {"Role": {"Type": "AWS::DynamoDB::Table",
+                                   "Properties": {"TableName": "shared"}}},
             "Outputs": {"Arn": {"Value": {"Fn::GetAtt": ["Role", "Arn"]},
                                 "Export": {"Name": "net-Arn"}}}}))
         second = write(os.path.join(d, "app.yml"),
@@ -249,7 +249,7 @@ class Fixtures(unittest.TestCase):
                        "Outputs:\n  Got:\n    Value: !ImportValue net-Arn\n")
         with Frontgate(fixtures=[first, second]) as f:
             s = f.control("GET", "/stacks/app").json()
-            self.assertEqual(s["Outputs"]["Got"], "arn:aws:iam::123456789012:role/shared")
+            self.assertEqual(s["Outputs"]["Got"], "arn:aws:dynamodb:us-east-1:123456789012:table/shared")
             self.assertEqual(f.control("DELETE", "/stacks/net").status, 409)
         # the other order fails: the export does not exist yet
         f = failed_start(fixtures=[second, first])
@@ -261,7 +261,7 @@ class Fixtures(unittest.TestCase):
     def test_fixture_region_and_account_flags(self):
         d = tmpdir(self)
         path = write(os.path.join(d, "where.json"), json.dumps({
-            "Resources": {"Role": {"Type": "AWS::IAM::Role"}},
+            "Resources": {"Role": {"Type": "AWS::DynamoDB::Table"}},
             "Outputs": {"R": {"Value": {"Ref": "AWS::Region"}},
                         "A": {"Value": {"Ref": "AWS::AccountId"}}}}))
         with Frontgate("--region", "eu-west-3", "--account-id", "111122223333",

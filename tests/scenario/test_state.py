@@ -15,8 +15,8 @@ EXPORTER = {
     "Parameters": {"Env": {"Type": "String", "Default": "dev"},
                    "Secret": {"Type": "String", "NoEcho": True, "Default": "hunter2"}},
     "Resources": {
-        "Role": {"Type": "AWS::IAM::Role",
-                 "Properties": {"RoleName": {"Fn::Sub": "${Env}-app-role"}}},
+        "Role": {"Type": "AWS::DynamoDB::Table",
+                 "Properties": {"TableName": {"Fn::Sub": "${Env}-app-role"}}},
         "Logs": {"Type": "AWS::Logs::LogGroup"},
         "Topic": {"Type": "AWS::SNS::Topic", "Metadata": {"Frontgate": {"Id": "pinned-topic"}}},
     },
@@ -30,7 +30,7 @@ EXPORTER = {
 IMPORTER = {
     "Resources": {
         "Queue": {"Type": "AWS::SQS::Queue"},
-        "Role2": {"Type": "AWS::IAM::Role"},
+        "Role2": {"Type": "AWS::DynamoDB::Table"},
     },
     "Outputs": {"Imported": {"Value": {"Fn::ImportValue": "base-RoleArn"}}},
 }
@@ -75,7 +75,7 @@ class Persistence(unittest.TestCase):
             before_state = state(f)
             self.assertEqual([s["Name"] for s in before], ["base", "app"])
             self.assertEqual(before[1]["Outputs"]["Imported"],
-                             "arn:aws:iam::123456789012:role/prod-app-role")
+                             "arn:aws:dynamodb:us-east-1:123456789012:table/prod-app-role")
         self.assertTrue(os.path.exists(db))
         with Frontgate(db=db) as f:
             after = stacks(f)
@@ -259,14 +259,14 @@ class SnapshotRestore(unittest.TestCase):
         snap = {"Version": 1, "Stacks": [{
             "Name": "hand", "Account": "123456789012", "Region": "eu-west-1",
             "Status": "CREATE_COMPLETE", "Outputs": {"X": "y"},
-            "Resources": [{"LogicalId": "R", "Type": "AWS::IAM::Role", "PhysicalId": "r-1",
-                           "Attributes": {"Arn": "arn:aws:iam::123456789012:role/r-1"},
+            "Resources": [{"LogicalId": "R", "Type": "AWS::DynamoDB::Table", "PhysicalId": "r-1",
+                           "Attributes": {"Arn": "arn:aws:dynamodb:us-east-1:123456789012:table/r-1"},
                            "Emulated": False}]}]}
         with Frontgate() as f:
             r = f.control("PUT", "/state", snap)
             self.assertEqual(r.status, 200, r.body)
             self.assertEqual(state(f), snap)
-            r = f.control("GET", "/resources?type=AWS::IAM::Role").json()["Resources"]
+            r = f.control("GET", "/resources?type=AWS::DynamoDB::Table").json()["Resources"]
             self.assertEqual([(x["Stack"], x["PhysicalId"]) for x in r], [("hand", "r-1")])
 
     def test_bad_state_documents_are_refused_and_change_nothing(self):
@@ -287,9 +287,9 @@ class SnapshotRestore(unittest.TestCase):
             json.dumps({"Version": 1, "Stacks": [{k: v for k, v in good_stack.items()
                                                   if k != "Resources"}]}).encode(),
             json.dumps({"Version": 1, "Stacks": [good_stack | {"Resources": [
-                {"LogicalId": "R", "Type": "AWS::IAM::Role", "Attributes": {}}]}]}).encode(),
+                {"LogicalId": "R", "Type": "AWS::DynamoDB::Table", "Attributes": {}}]}]}).encode(),
             json.dumps({"Version": 1, "Stacks": [good_stack | {"Resources": [
-                {"LogicalId": "R", "Type": "AWS::IAM::Role", "PhysicalId": "p",
+                {"LogicalId": "R", "Type": "AWS::DynamoDB::Table", "PhysicalId": "p",
                  "Attributes": []}]}]}).encode(),
         ]
         with Frontgate() as f:
@@ -356,16 +356,16 @@ class Resources(unittest.TestCase):
             for r in everything:
                 self.assertEqual(set(r), {"Stack", "LogicalId", "Type", "PhysicalId",
                                           "Attributes", "Emulated"}, r)
-            roles = f.control("GET", "/resources?type=AWS::IAM::Role").json()["Resources"]
+            roles = f.control("GET", "/resources?type=AWS::DynamoDB::Table").json()["Resources"]
             self.assertEqual(sorted((r["Stack"], r["LogicalId"]) for r in roles),
                              [("app", "Role2"), ("base", "Role")])
-            self.assertTrue(all(r["Type"] == "AWS::IAM::Role" for r in roles))
+            self.assertTrue(all(r["Type"] == "AWS::DynamoDB::Table" for r in roles))
             base_role = [r for r in roles if r["Stack"] == "base"][0]
             self.assertEqual(base_role["PhysicalId"], "prod-app-role")
             self.assertEqual(base_role["Attributes"]["Arn"],
-                             "arn:aws:iam::123456789012:role/prod-app-role")
+                             "arn:aws:dynamodb:us-east-1:123456789012:table/prod-app-role")
             # percent-encoded type works the same
-            enc = f.control("GET", "/resources?type=AWS%3A%3AIAM%3A%3ARole").json()
+            enc = f.control("GET", "/resources?type=AWS%3A%3ADynamoDB%3A%3ATable").json()
             self.assertEqual(enc["Resources"], roles)
             topics = f.control("GET", "/resources?type=AWS::SNS::Topic").json()["Resources"]
             self.assertEqual([r["PhysicalId"] for r in topics], ["pinned-topic"])
