@@ -14,6 +14,7 @@ void apigw_fidelity_default(struct apigw_fidelity *f)
 	f->unknown_api = APIGW_UNKNOWN_API_FORBIDDEN;
 	f->sig_messages = APIGW_SIG_REDACTED;
 	f->sni_mismatch = APIGW_SNI_MISMATCH_421;
+	f->unknown_key = APIGW_UNKNOWN_KEY_ACCESS_DENIED;
 }
 
 static int set_switch(struct apigw_fidelity *f, const char *k, size_t kn, const char *v,
@@ -32,11 +33,16 @@ static int set_switch(struct apigw_fidelity *f, const char *k, size_t kn, const 
 		f->sni_mismatch = APIGW_SNI_MISMATCH_421;
 	else if (IS(k, kn, "sni-mismatch") && IS(v, vn, "403"))
 		f->sni_mismatch = APIGW_SNI_MISMATCH_403;
+	else if (IS(k, kn, "unknown-key") && IS(v, vn, "access-denied"))
+		f->unknown_key = APIGW_UNKNOWN_KEY_ACCESS_DENIED;
+	else if (IS(k, kn, "unknown-key") && IS(v, vn, "unrecognized-client"))
+		f->unknown_key = APIGW_UNKNOWN_KEY_UNRECOGNIZED;
 	else {
 		fg_err_set(err, 400, "InvalidArgument",
 			   "API Gateway fidelity switch '%.*s=%.*s' is not one of "
 			   "unknown-api=forbidden|not-found, signature-messages=redacted|classic, "
-			   "sni-mismatch=421|403", (int)kn, k, (int)vn, v);
+			   "sni-mismatch=421|403, unknown-key=access-denied|unrecognized-client",
+			   (int)kn, k, (int)vn, v);
 		return -1;
 	}
 #undef IS

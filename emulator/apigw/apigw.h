@@ -10,6 +10,7 @@
 
 #include "core/core.h"
 #include "iface/invoke.h"
+#include "iface/identity.h"
 #include "iface/network.h"
 #include "main/service.h"
 #include "stack/stack.h"
@@ -22,6 +23,7 @@ struct apigw_deps {
 	const struct fg_invoker *invoker; /* may be NULL: AWS_PROXY then answers as AWS does for
 					   * an integration it cannot call */
 	const struct fg_network *network; /* VPC endpoints (private APIs); may be NULL */
+	const struct fg_identity *identity; /* IAM keys and policies; NULL: every key unknown */
 };
 
 struct apigw *apigw_new(const struct apigw_deps *deps);

@@ -7,6 +7,7 @@
  *   apigw_route.c  the resource tree and method-aware matching (aws-behavior.md §1.4)
  *   apigw_vtl.c    the mapping-template (VTL) subset
  *   apigw_req.c    the request pipeline: host/stage, route, auth, errors (§1.1-§1.5)
+ *   apigw_auth.c   private-API network path, SigV4, resource and identity policies (§2)
  *   apigw_event.c  Lambda proxy payload 1.0 and the proxy response contract (§3.1, §3.2)
  *   apigw_integ.c  integrations: MOCK, AWS_PROXY, HTTP, HTTP_PROXY (§1.6, §3.3)
  *   apigw_domain_types.c  control plane of custom domains: DomainName, BasePathMapping,
@@ -27,6 +28,9 @@
 
 #include "apigw/apigw.h"
 #include "http/http.h"
+#include "iface/identity.h"
+#include "policy/policy.h"
+#include "sigv4/sigv4.h"
 #include "trace/trace.h"
 
 struct apigw_domain;
@@ -58,10 +62,17 @@ enum apigw_sni_mismatch {
 	APIGW_SNI_MISMATCH_403,        /* 403 {"message":"Forbidden"} */
 };
 
+/* §1.5: an unknown access key / bad session token — which x-amzn-ErrorType (UNCONFIRMED). */
+enum apigw_unknown_key {
+	APIGW_UNKNOWN_KEY_ACCESS_DENIED, /* default: AccessDeniedException (KC troubleshooting) */
+	APIGW_UNKNOWN_KEY_UNRECOGNIZED,  /* UnrecognizedClientException, as other services */
+};
+
 struct apigw_fidelity {
 	enum apigw_unknown_api unknown_api;
 	enum apigw_sig_messages sig_messages;
 	enum apigw_sni_mismatch sni_mismatch;
+	enum apigw_unknown_key unknown_key;
 };
 
 void apigw_fidelity_default(struct apigw_fidelity *f);
@@ -467,10 +478,6 @@ struct apigw_target {
 bool apigw_target_parse(struct fg_arena *a, const char *host, const char *path,
 			struct apigw_target *tg);
 
-/* The IncompleteSignature message for a non-SigV4 Authorization header (§2.7), or NULL when
- * the header is a complete SigV4 header (date from X-Amz-Date or Date). */
-const char *apigw_sig_incomplete(struct fg_arena *a, const char *authz, bool has_date,
-				 enum apigw_sig_messages mode);
 
 /* The per-request state the pipeline and integrations share. */
 struct apigw_rq {
@@ -493,6 +500,7 @@ struct apigw_rq {
 	const char *error_type;     /* $context.error.responseType */
 	const char *trace_header;   /* X-Amzn-Trace-Id for this request */
 	bool sigv4;                 /* the request carries a SigV4 Authorization header */
+	struct fg_caller *caller;   /* the verified SigV4 caller (AWS_IAM), NULL = anonymous */
 	const char *src_vpce;       /* the VPC endpoint the request came through, or NULL */
 	const char *src_vpc;
 	/* the endpoint (integration) response, for integration.response.* expressions */
@@ -524,6 +532,8 @@ void apigw_gateway_error(struct apigw_rq *r, enum apigw_gr g, int status, const 
  * request is refused (the answer is made). */
 bool apigw_vpce_host_api(struct apigw_rq *r);
 bool apigw_network_check(struct apigw_rq *r);
+/* SigV4 (AWS_IAM methods) and the resource / identity policies (every method). */
+bool apigw_authorize(struct apigw_rq *r);
 
 /* Adds a response header unless the response is full (then says so in the trace). */
 void apigw_add_header(struct apigw_rq *r, const char *name, const char *value);

@@ -14,7 +14,6 @@
 #include "apigw/apigw_priv.h"
 
 #include <ctype.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -446,84 +445,6 @@ void apigw_gateway_error(struct apigw_rq *r, enum apigw_gr g, int status, const 
 
 /* --------------------------------------------------------------- signatures */
 
-static const char *sha256_b64(struct fg_arena *a, const char *s)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-	char *b, *out;
-
-	EVP_Digest(s, strlen(s), md, &n, EVP_sha256(), NULL);
-	b = fg_base64(md, n);
-	out = fg_arena_strdup(a, b);
-	free(b);
-	return out;
-}
-
-const char *apigw_sig_incomplete(struct fg_arena *a, const char *authz, bool has_date,
-				 enum apigw_sig_messages mode)
-{
-	static const char *const need[] = { "Credential", "Signature", "SignedHeaders" };
-	bool have[3] = { false, false, false };
-	const char *h = authz, *p;
-	size_t alg;
-	struct fg_buf b;
-	char *msg;
-
-	while (*h == ' ')
-		h++;
-	alg = strcspn(h, " ");
-	p = h + alg;
-	/* key=value parts, comma-separated after the algorithm */
-	while (*p) {
-		size_t len;
-		const char *eq;
-
-		while (*p == ' ' || *p == ',')
-			p++;
-		len = strcspn(p, ",");
-		while (len > 0 && p[len - 1] == ' ')
-			len--;
-		if (len == 0)
-			break;
-		eq = memchr(p, '=', len);
-		if (eq == NULL)
-			return mode == APIGW_SIG_CLASSIC
-				? fg_arena_printf(a, "%.*s not a valid key=value pair (missing "
-						  "equal-sign) in Authorization header: '%s'",
-						  (int)len, p, authz)
-				: fg_arena_printf(a, "Invalid key=value pair (missing equal-sign) in "
-						  "Authorization header (hashed with SHA-256 and "
-						  "encoded with Base64): '%s'", sha256_b64(a, authz));
-		for (int i = 0; i < 3; i++) {
-			if ((size_t)(eq - p) == strlen(need[i]) && strncmp(p, need[i], eq - p) == 0)
-				have[i] = true;
-		}
-		p += len;
-		while (*p && *p != ',')
-			p++;
-	}
-	if (have[0] && have[1] && have[2] && has_date) {
-		if (alg == 16 && strncmp(h, "AWS4-HMAC-SHA256", 16) == 0)
-			return NULL;
-		return fg_arena_printf(a, "Unsupported AWS 'algorithm': '%.*s'", (int)alg, h);
-	}
-	fg_buf_init(&b);
-	for (int i = 0; i < 3; i++) {
-		if (!have[i])
-			fg_buf_printf(&b, "Authorization header requires '%s' parameter. ", need[i]);
-	}
-	if (!has_date)
-		fg_buf_puts(&b, "Authorization header requires existence of either a "
-			    "'X-Amz-Date' or a 'Date' header. ");
-	if (mode == APIGW_SIG_CLASSIC)
-		fg_buf_printf(&b, "Authorization=%s", authz);
-	else
-		fg_buf_puts(&b, "(Hashed with SHA-256 and encoded with Base64)");
-	msg = fg_arena_strdup(a, b.data);
-	fg_buf_free(&b);
-	return msg;
-}
-
 static enum apigw_sig_messages sig_mode(const struct apigw_rq *r)
 {
 	if (r->api != NULL && r->api->sig_messages >= 0)
@@ -544,7 +465,8 @@ static int credentials(struct apigw_rq *r)
 
 	if (authz == NULL)
 		return fg_http_query_raw(r->req, "X-Amz-Algorithm") != NULL ? 1 : 0;
-	msg = apigw_sig_incomplete(r->arena, authz, has_date, sig_mode(r));
+	msg = sigv4_incomplete(r->arena, authz, has_date,
+			       sig_mode(r) == APIGW_SIG_CLASSIC ? SIGV4_MSG_CLASSIC : SIGV4_MSG_REDACTED);
 	if (msg == NULL) {
 		r->sigv4 = true;
 		return 1;
@@ -681,7 +603,6 @@ static bool route(struct apigw_rq *r)
 static bool authorize(struct apigw_rq *r)
 {
 	const struct apigw_method *m = r->m.method;
-	int cred;
 
 	if (m->auth == APIGW_AUTH_CUSTOM || m->auth == APIGW_AUTH_COGNITO) {
 		HOP(r, "method authorization %s: authorizers are not emulated yet",
@@ -690,23 +611,9 @@ static bool authorize(struct apigw_rq *r)
 				    "Internal server error", APIGW_BODY_ISE);
 		return false;
 	}
-	/* a NONE method passes Authorization through untouched (Lambda sees it, §1.6) */
-	if (m->auth == APIGW_AUTH_NONE)
-		return true;
-	cred = credentials(r);
-	if (cred < 0)
-		return false;
-	if (cred == 0) {
-		HOP(r, "method authorization AWS_IAM: no Authorization header and no X-Amz-* "
-		    "query signature");
-		apigw_gateway_error(r, APIGW_GR_MISSING_AUTHENTICATION_TOKEN, 0, NULL,
-				    "Missing Authentication Token", NULL);
-		return false;
-	}
-	HOP(r, "method authorization AWS_IAM: the request carries a SigV4 signature; SigV4 "
-	    "verification and IAM are NOT emulated yet, so it is let through unverified "
-	    "(README: temporary gap)");
-	return true;
+	/* a NONE method passes Authorization through untouched (Lambda sees it, §1.6); the
+	 * resource policy still applies to it, with an anonymous caller */
+	return apigw_authorize(r);
 }
 
 static void integrate(struct apigw_rq *r)

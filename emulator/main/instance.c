@@ -173,6 +173,7 @@ static int wire_services(struct fg_instance *inst, const struct fg_instance_conf
 	ad.log = fg_app_log(app);
 	ad.invoker = lambda_invoker(inst->lambda);
 	ad.network = ec2_network(inst->ec2);
+	ad.identity = iam_identity(inst->iam);
 	inst->apigw = apigw_new(&ad);
 	for (size_t i = 0; i < cfg->nfidelity; i++) {
 		const char *f = cfg->fidelity[i];

@@ -310,7 +310,7 @@ class Basic(Base):
         self.assertApigwHeaders(r, "ForbiddenException")
 
     def test_aws_iam_method(self):
-        # aws-behavior.md §1.5 rows 3-4; SigV4 verification itself is a later issue (README)
+        # aws-behavior.md §1.5 rows 3-4; verification itself: test_iam_auth.py
         r = self.get("/dev/iam")
         self.assertEqual((r.status, r.body), (403, MAT))
         self.assertApigwHeaders(r, "MissingAuthenticationTokenException")
@@ -324,9 +324,12 @@ class Basic(Base):
         SigV4Auth(Credentials("AKIDEXAMPLE", "secret"), "execute-api",
                   "us-east-1").add_auth(req)
         r = self.get("/dev/iam", headers=list(req.headers.items()))
-        self.assertEqual((r.status, r.body), (200, b'{"iam": "let through"}'))
+        # §1.5: a well-formed signature with a key no template defines
+        self.assertEqual((r.status, r.body), (403, b'{"message":"The security token '
+                                                   b'included in the request is invalid."}'))
+        self.assertApigwHeaders(r, "AccessDeniedException")
         hops = " ".join(h["decision"] for h in self.trace(self.f, r)["hops"])
-        self.assertIn("NOT emulated yet", hops)
+        self.assertIn("no AWS::IAM::AccessKey", hops)
 
     # ---------------------------------------------------------- host forms
 

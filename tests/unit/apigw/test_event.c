@@ -288,34 +288,34 @@ static void test_signature_messages(void)
 {
 	const char *m;
 
-	m = apigw_sig_incomplete(A, "Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc", false,
-				 APIGW_SIG_CLASSIC);
+	m = sigv4_incomplete(A, "Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc", false,
+				 SIGV4_MSG_CLASSIC);
 	is_str(m, "eyJhbGciOiJIUzI1NiJ9.e30.abc not a valid key=value pair (missing equal-sign) "
 	       "in Authorization header: 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc'",
 	       "§2.7: Bearer <jwt>, classic");
-	m = apigw_sig_incomplete(A, "Bearer x", false, APIGW_SIG_REDACTED);
+	m = sigv4_incomplete(A, "Bearer x", false, SIGV4_MSG_REDACTED);
 	is_str(m, "Invalid key=value pair (missing equal-sign) in Authorization header (hashed "
 	       "with SHA-256 and encoded with Base64): 'uTem/WB082UJMN2ajD6lH6UChGpTAddMJSx2iu923No='",
 	       "§2.7: redacted form, base64(SHA-256(header))");
-	m = apigw_sig_incomplete(A, "Bearer", false, APIGW_SIG_CLASSIC);
+	m = sigv4_incomplete(A, "Bearer", false, SIGV4_MSG_CLASSIC);
 	is_str(m, "Authorization header requires 'Credential' parameter. Authorization header "
 	       "requires 'Signature' parameter. Authorization header requires 'SignedHeaders' "
 	       "parameter. Authorization header requires existence of either a 'X-Amz-Date' or "
 	       "a 'Date' header. Authorization=Bearer", "§2.7: classic sentence list");
-	m = apigw_sig_incomplete(A, "Basic Og==", false, APIGW_SIG_CLASSIC);
+	m = sigv4_incomplete(A, "Basic Og==", false, SIGV4_MSG_CLASSIC);
 	ok(m != NULL && strstr(m, "Authorization=Basic Og==") != NULL, "§2.7: Basic Og== tail");
-	m = apigw_sig_incomplete(A, "Basic Og==", true, APIGW_SIG_REDACTED);
+	m = sigv4_incomplete(A, "Basic Og==", true, SIGV4_MSG_REDACTED);
 	is_str(m, "Authorization header requires 'Credential' parameter. Authorization header "
 	       "requires 'Signature' parameter. Authorization header requires 'SignedHeaders' "
 	       "parameter. (Hashed with SHA-256 and encoded with Base64)",
 	       "§2.7: redacted sentence list (a Date header present)");
-	m = apigw_sig_incomplete(A, "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/"
+	m = sigv4_incomplete(A, "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/"
 				 "execute-api/aws4_request, SignedHeaders=host;x-amz-date, "
-				 "Signature=abcdef", true, APIGW_SIG_REDACTED);
+				 "Signature=abcdef", true, SIGV4_MSG_REDACTED);
 	ok(m == NULL, "a complete SigV4 header is not incomplete");
-	m = apigw_sig_incomplete(A, "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/"
+	m = sigv4_incomplete(A, "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/"
 				 "execute-api/aws4_request, SignedHeaders=host, Signature=ab", false,
-				 APIGW_SIG_CLASSIC);
+				 SIGV4_MSG_CLASSIC);
 	ok(m != NULL && strstr(m, "Authorization header requires existence of either") == m,
 	   "SigV4 without a date: only the date sentence");
 }

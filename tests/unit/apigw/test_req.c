@@ -307,8 +307,12 @@ static void test_iam(struct fx *f)
 					   "IncompleteSignatureException") == 0,
 	   "§1.5: AWS_IAM with a non-SigV4 header -> IncompleteSignature");
 	send(f, "GET", HOST, "/dev/iam", sig, NULL);
-	ok(f->resp.status == 200 && trace_has(f, "NOT emulated yet"),
-	   "AWS_IAM with SigV4: let through, the trace says it is not verified");
+	ok(f->resp.status == 403 && strcmp(rh(f, "x-amzn-ErrorType"),
+					   "AccessDeniedException") == 0 &&
+	   strcmp(body(f), "{\"message\":\"The security token included in the request is "
+			   "invalid.\"}") == 0 && trace_has(f, "no AWS::IAM::AccessKey"),
+	   "§1.5: AWS_IAM signed with a key no template defines -> 403 invalid token (%d %s)",
+	   f->resp.status, body(f));
 	send(f, "GET", HOST, "/dev/nope", sig, NULL);
 	ok(f->resp.status == 403 && strcmp(rh(f, "x-amzn-ErrorType"),
 					   "MissingAuthenticationTokenException") == 0,
