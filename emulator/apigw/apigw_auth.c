@@ -258,6 +258,7 @@ static bool authenticate(struct apigw_rq *r)
 	}
 	r->caller = fg_arena_alloc(r->arena, sizeof(*r->caller));
 	*r->caller = k.caller;
+	r->sigv4 = c.form == SIGV4_FORM_HEADER; /* not forwarded to integrations (§1.6) */
 	HOP(r, "SigV4 verified (%s form): access key %s -> %s (%s)",
 	    c.form == SIGV4_FORM_QUERY ? "presigned query" : "Authorization header",
 	    c.access_key, k.caller.arn, k.detail ? k.detail : "");

@@ -282,6 +282,7 @@ static void client_cert(struct fg_buf *b, const struct apigw_client_cert *cc)
 
 static void request_context(struct fg_buf *b, const struct apigw_event_in *in)
 {
+	const struct fg_caller *c = in->caller;
 	char when[32];
 
 	apigw_request_time(in->now_ms, when);
@@ -293,14 +294,18 @@ static void request_context(struct fg_buf *b, const struct apigw_event_in *in)
 	kv(b, "domainPrefix", in->domain_prefix, true);
 	kv(b, "extendedRequestId", in->extended_id, true);
 	kv(b, "httpMethod", in->method, true);
-	fg_buf_puts(b, "\"identity\":{\"accessKey\":null,\"accountId\":null,\"caller\":null,"
-		    "\"cognitoAuthenticationProvider\":null,\"cognitoAuthenticationType\":null,"
+	/* the SigV4 caller's fields with AWS_IAM, null otherwise (aws-behavior.md §2.5) */
+	fg_buf_puts(b, "\"identity\":{");
+	kv(b, "accessKey", c ? c->access_key : NULL, true);
+	kv(b, "accountId", c ? c->account : NULL, true);
+	kv(b, "caller", c ? c->caller : NULL, true);
+	fg_buf_puts(b, "\"cognitoAuthenticationProvider\":null,\"cognitoAuthenticationType\":null,"
 		    "\"cognitoIdentityId\":null,\"cognitoIdentityPoolId\":null,"
 		    "\"principalOrgId\":null,");
 	kv(b, "sourceIp", in->source_ip, true);
-	fg_buf_puts(b, "\"user\":null,");
+	kv(b, "user", c ? c->user : NULL, true);
 	kv(b, "userAgent", in->user_agent, true);
-	fg_buf_puts(b, "\"userArn\":null");
+	kv(b, "userArn", c ? c->arn : NULL, false);
 	client_cert(b, in->client_cert);
 	fg_buf_puts(b, "},");
 	kv(b, "path", in->stage_path, true);

@@ -462,6 +462,7 @@ static void event_in(struct apigw_rq *r, const struct fg_http_hlist *h, struct a
 	e->now_ms = r->now_ms;
 	e->source_ip = r->req->client_ip;
 	e->user_agent = fg_http_header(r->req, "User-Agent");
+	e->caller = r->caller;
 	e->client_cert = r->client_cert;
 }
 

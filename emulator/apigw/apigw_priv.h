@@ -421,6 +421,7 @@ struct apigw_event_in {
 	const char *request_id, *extended_id;
 	int64_t now_ms;
 	const char *source_ip, *user_agent;
+	const struct fg_caller *caller; /* AWS_IAM: the verified caller; NULL otherwise */
 	const struct apigw_client_cert *client_cert; /* mTLS: identity.clientCert; NULL without */
 };
 

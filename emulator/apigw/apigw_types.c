@@ -505,12 +505,6 @@ static int method_create(struct stack_rctx *c, const cJSON *props, char phys[256
 		stack_warn(c,
 			   "AuthorizationType %s: authorizers are not emulated yet; requests to this "
 			   "method get 500 Internal server error (the trace says why)", auth);
-	if (auth != NULL && strcmp(auth, "AWS_IAM") == 0)
-		stack_warn(c,
-			   "AuthorizationType AWS_IAM: SigV4 signatures are not verified yet (not "
-			   "emulated); a request without Authorization gets 403 Missing Authentication "
-			   "Token, a malformed one 403 IncompleteSignature, a SigV4-shaped one is let "
-			   "through unverified (the trace says so)");
 	if (prop(props, "RequestValidatorId") != NULL)
 		stack_warn(c, "RequestValidatorId: request validation is not emulated yet");
 	if (prop(props, "Integration") == NULL)
