@@ -83,6 +83,27 @@ class PublicThroughEndpoint(unittest.TestCase):
             self.assertEqual((r.status, r.body), (403, FORBIDDEN))
 
 
+class SourceVpcePolicy(unittest.TestCase):
+    def test_wrong_endpoint_in_policy(self):
+        # §1.5 "Private API called via VPCE not allowed by aws:SourceVpce": the policy names
+        # another endpoint, so the Deny statement matches
+        with Frontgate() as fg:
+            with open(PRIVATE) as f:
+                r = fg.control("PUT", "/stacks/p?AllowedVpce=vpce-0aaaaaaaaaaaaaaaa",
+                               f.read().encode(), headers={"Content-Type": "application/yaml"})
+            self.assertIn(r.status, (200, 201), r.body)
+            r = fg.http("GET", "/prod/ping", ALIAS_HOST)
+            self.assertEqual(r.status, 403)
+            self.assertEqual(r.header("x-amzn-ErrorType"), "AccessDeniedException")
+            self.assertEqual(r.body, (
+                b'{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke '
+                b'on resource: arn:aws:execute-api:us-east-1:********9012:p1r2i3v4a5/prod/GET/'
+                b'ping with an explicit deny"}'))
+            tr = fg.control("GET", "/requests/" + r.header("x-amzn-RequestId")).json()
+            text = " ".join(h["decision"] for h in tr["hops"])
+            self.assertIn("aws:SourceVpce", text)
+
+
 class DeployRule(unittest.TestCase):
     def test_private_api_needs_a_policy(self):
         with open(PRIVATE) as f:
