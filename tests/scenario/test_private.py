@@ -89,7 +89,7 @@ class SourceVpcePolicy(unittest.TestCase):
         # another endpoint, so the Deny statement matches
         with Frontgate() as fg:
             with open(PRIVATE) as f:
-                r = fg.control("PUT", "/stacks/p?AllowedVpce=vpce-0aaaaaaaaaaaaaaaa",
+                r = fg.control("PUT", "/stacks/p?param.AllowedVpce=vpce-0aaaaaaaaaaaaaaaa",
                                f.read().encode(), headers={"Content-Type": "application/yaml"})
             self.assertIn(r.status, (200, 201), r.body)
             r = fg.http("GET", "/prod/ping", ALIAS_HOST)
