@@ -68,6 +68,13 @@ static int index_of(const char *const *names, size_t n, const char *s)
 	return -1;
 }
 
+/* A number from a (possibly hand-made) state document, within [lo, hi]; def otherwise. */
+static double num_in(const cJSON *v, double lo, double hi, double def)
+{
+	return cJSON_IsNumber(v) && v->valuedouble >= lo && v->valuedouble <= hi ? v->valuedouble
+										   : def;
+}
+
 static bool read_alias(struct r53_rec *r, const cJSON *al, struct fg_arena *a)
 {
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(al, "Target");
@@ -100,7 +107,7 @@ struct r53_rec *r53_rec_read(const cJSON *j, const char *origin, struct fg_arena
 		if (!read_alias(r, al, a))
 			return NULL;
 	} else {
-		r->ttl = cJSON_IsNumber(ttl) ? (uint32_t)ttl->valuedouble : 300;
+		r->ttl = (uint32_t)num_in(ttl, 0, 2147483647.0, 300);
 		r->values = fg_arena_alloc(a, (size_t)(cJSON_GetArraySize(vals) + 1) *
 					      sizeof(*r->values));
 		cJSON_ArrayForEach(v, vals)
@@ -111,7 +118,7 @@ struct r53_rec *r53_rec_read(const cJSON *j, const char *origin, struct fg_arena
 		     cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "Policy")));
 	r->policy = p >= 0 ? (enum r53_policy)p : R53_SIMPLE;
 	r->set_id = str(j, "SetIdentifier", a);
-	r->weight = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "Weight"));
+	r->weight = (long long)num_in(cJSON_GetObjectItemCaseSensitive(j, "Weight"), 0, 255, 0);
 	r->failover = str(j, "Failover", a);
 	r->region = str(j, "Region", a);
 	r->geo = str(j, "Geo", a);
