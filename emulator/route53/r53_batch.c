@@ -8,48 +8,17 @@
  * zone's records are what the world's other stacks and this stack's resources deployed so far
  * hold, plus the SOA and NS Route 53 created with the zone and the batch itself (an alias may
  * target a record created in the same batch). Messages are Route 53's where its text is known
- * (aws-behavior.md §7.1 and the README list which); alias targets are looked up in the
- * world's resource documents: CloudFront distributions, API Gateway domain names, load
- * balancers and VPC endpoints.
+ * (aws-behavior.md §7.1 and the README list which); alias targets are checked in r53_alias.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "route53/r53_int.h"
+#include "route53/r53_batch.h"
 
-#define T_ZONE "AWS::Route53::HostedZone"
 #define T_RS "AWS::Route53::RecordSet"
 #define T_RSG "AWS::Route53::RecordSetGroup"
-
-struct item {
-	const cJSON *p;             /* the record set's properties */
-	char where[48];             /* "" or "RecordSets.3." (property paths) */
-	char ptr[48];               /* "" or "/RecordSets/3" (schema message pointers) */
-	const char *given;          /* Name as written */
-	bool eth;                   /* AliasTarget.EvaluateTargetHealth */
-	struct r53_rec r;
-};
-
-struct batch {
-	struct stack_rctx *c;
-	const struct r53_zone_ref *zone;
-	struct fg_arena *a;
-	struct item *items;
-	size_t n;
-	struct r53_map keys;        /* "name|type|set" -> rec (existing and batch) */
-	struct r53_map firsts;      /* "name|type" -> first rec */
-	struct r53_map names;       /* name -> struct census */
-	struct fg_buf msgs;         /* InvalidChangeBatch messages, ", "-joined */
-	const struct item *cur;     /* the record set being checked */
-	char first_prop[96];        /* where the first problem is */
-	struct fg_err *err;
-};
-
-struct census {
-	int cname, other;
-};
 
 static const char *str_of(const cJSON *o, const char *k)
 {
@@ -58,14 +27,7 @@ static const char *str_of(const cJSON *o, const char *k)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static const cJSON *attrs_of(const cJSON *r)
-{
-	return cJSON_GetObjectItemCaseSensitive(r, "Attributes");
-}
-
-static void problem(struct batch *b, const char *prop, const char *fmt, ...) FG_PRINTF(3, 4);
-
-static void problem(struct batch *b, const char *prop, const char *fmt, ...)
+void r53_batch_problem(struct batch *b, const char *prop, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -121,14 +83,7 @@ static void census_add(struct batch *b, const struct r53_rec *r)
 		*s = (void *)r;
 }
 
-/*
- * Calls fn on every resource of the zone's world as this change sees it: this stack's
- * resources deployed so far, then the other stacks' (this stack's old version is not part of
- * it). Stops at the first fn that returns true and gives that resource and its stack.
- */
-typedef bool (*each_f)(struct batch *b, const cJSON *r, const char *stack, void *arg);
-
-static const cJSON *each_resource(struct batch *b, each_f fn, void *arg, const char **stack)
+const cJSON *r53_batch_each(struct batch *b, r53_each_f fn, void *arg, const char **stack)
 {
 	const cJSON *doc, *r;
 
@@ -187,7 +142,7 @@ static struct r53_rec *existing(struct batch *b, size_t *n)
 	struct collect co = { NULL, 0 };
 	const char *ns[] = { "ns.", "ns.", "ns.", "ns." }, *stack;
 
-	each_resource(b, collect_records, &co, &stack);
+	r53_batch_each(b, collect_records, &co, &stack);
 	for (struct r53_rec *apex = r53_apex_records(b->zone->name, ns, 4, b->a), *nx; apex;
 	     apex = nx) {
 		nx = apex->next;
@@ -334,28 +289,28 @@ static void check_values(struct batch *b, struct item *it)
 		bool dup = false;
 
 		if (!cJSON_IsString(v) && !cJSON_IsNumber(v)) {
-			problem(b, "ResourceRecords", "Invalid Resource Record: 'FATAL problem: "
+			r53_batch_problem(b, "ResourceRecords", "Invalid Resource Record: 'FATAL problem: "
 				"value is not a string encountered with '%s''", stack_json_kind(v));
 			continue;
 		}
 		if (r53_value(it->r.type, cJSON_IsString(v) ? v->valuestring :
 			      fg_arena_printf(b->a, "%g", v->valuedouble), b->a, &canon, msg,
 			      sizeof(msg)) != 0) {
-			problem(b, "ResourceRecords", "%s", msg);
+			r53_batch_problem(b, "ResourceRecords", "%s", msg);
 			continue;
 		}
 		for (size_t i = 0; i < it->r.nvalues; i++)
 			dup |= strcmp(it->r.values[i], canon) == 0;
 		if (dup)
-			problem(b, "ResourceRecords", "Duplicate Resource Record: '%s'", canon);
+			r53_batch_problem(b, "ResourceRecords", "Duplicate Resource Record: '%s'", canon);
 		else
 			it->r.values[it->r.nvalues++] = canon;
 	}
 	if (n == 0)
-		problem(b, "ResourceRecords", "Invalid Resource Record: 'FATAL problem: "
+		r53_batch_problem(b, "ResourceRecords", "Invalid Resource Record: 'FATAL problem: "
 			"ResourceRecords is empty encountered with '%s''", it->r.name);
 	if (strcmp(it->r.type, "CNAME") == 0 && it->r.nvalues > 1)
-		problem(b, "ResourceRecords", "RRSet of type CNAME with DNS name %s may have only "
+		r53_batch_problem(b, "ResourceRecords", "RRSet of type CNAME with DNS name %s may have only "
 			"one value, found %zu", it->r.name, it->r.nvalues);
 }
 
@@ -366,13 +321,13 @@ static bool check_name(struct batch *b, struct item *it)
 	const char *why;
 
 	if (r53_name_norm(it->given, norm, &why) != 0) {
-		problem(b, "Name", "FATAL problem: %s encountered with '%s'", why, it->given);
+		r53_batch_problem(b, "Name", "FATAL problem: %s encountered with '%s'", why, it->given);
 		return false;
 	}
 	it->r.name = fg_arena_strdup(b->a, norm);
 	it->r.origin = fg_arena_printf(b->a, "%s/%s", b->c->stack_name, b->c->logical_id);
 	if (!r53_name_under(it->r.name, b->zone->name)) {
-		problem(b, "Name", "RRSet with DNS name %s is not permitted in zone %s", it->r.name,
+		r53_batch_problem(b, "Name", "RRSet with DNS name %s is not permitted in zone %s", it->r.name,
 			b->zone->name);
 		return false;
 	}
@@ -386,327 +341,29 @@ static void check_conflicts(struct batch *b, const struct item *it)
 	char *key = fg_arena_printf(b->a, "%s|%s|%s", r->name, r->type, r->set_id ? r->set_id : "");
 
 	if (strcmp(r->type, "CNAME") == 0 && strcmp(r->name, b->zone->name) == 0)
-		problem(b, "Name", "RRSet of type CNAME with DNS name %s is not permitted at apex in "
+		r53_batch_problem(b, "Name", "RRSet of type CNAME with DNS name %s is not permitted at apex in "
 			"zone %s", r->name, b->zone->name);
 	else if (r53_map_get(&b->keys, key) != NULL && r->set_id != NULL)
-		problem(b, "Name", "Tried to create resource record set [name='%s', type='%s', "
+		r53_batch_problem(b, "Name", "Tried to create resource record set [name='%s', type='%s', "
 			"set-identifier='%s'] but it already exists", r->name, r->type, r->set_id);
 	else if (r53_map_get(&b->keys, key) != NULL)
-		problem(b, "Name", "Tried to create resource record set [name='%s', type='%s'] but "
+		r53_batch_problem(b, "Name", "Tried to create resource record set [name='%s', type='%s'] but "
 			"it already exists", r->name, r->type);
 	else if (cs != NULL && strcmp(r->type, "CNAME") == 0 && cs->other > 0)
-		problem(b, "Type", "RRSet of type CNAME with DNS name %s is not permitted as it "
+		r53_batch_problem(b, "Type", "RRSet of type CNAME with DNS name %s is not permitted as it "
 			"conflicts with other records with the same DNS name in zone %s", r->name,
 			b->zone->name);
 	else if (cs != NULL && strcmp(r->type, "CNAME") != 0 && cs->cname > 0)
-		problem(b, "Type", "RRSet of type %s with DNS name %s is not permitted because a "
+		r53_batch_problem(b, "Type", "RRSet of type %s with DNS name %s is not permitted because a "
 			"conflicting RRSet of type  CNAME with the same DNS name already exists in "
 			"zone %s", r->type, r->name, b->zone->name);
 	else if ((first = r53_map_get(&b->firsts, fg_arena_printf(b->a, "%s|%s", r->name,
 								     r->type))) != NULL &&
 		 ((first->set_id == NULL) != (r->set_id == NULL) || first->policy != r->policy))
-		problem(b, "SetIdentifier", "RRSet with DNS name %s, type %s cannot be created: "
+		r53_batch_problem(b, "SetIdentifier", "RRSet with DNS name %s, type %s cannot be created: "
 			"record sets with the same name and type must all use the same routing "
 			"policy (%s has %s)", r->name, r->type, first->origin,
 			first->set_id ? "a SetIdentifier" : "no SetIdentifier");
-}
-
-/* ------------------------------------------------------------ alias targets */
-
-struct by_attr {
-	const char *const *types;
-	const char *attr, *dns;
-};
-
-static bool match_attr(struct batch *b, const cJSON *r, const char *stack, void *arg)
-{
-	const struct by_attr *q = arg;
-	const char *v = str_of(attrs_of(r), q->attr), *why;
-	char norm[R53_NAME_MAX];
-
-	for (size_t i = 0; q->types[i]; i++)
-		if (strcmp(str_of(r, "Type"), q->types[i]) == 0)
-			return v != NULL && r53_name_norm(v, norm, &why) == 0 &&
-			       strcmp(norm, q->dns) == 0;
-	return false;
-}
-
-/* The resource of one of types whose attribute attr (a name) is dns; NULL when none. */
-static const cJSON *find_by_attr(struct batch *b, const char *const *types, const char *attr,
-				 const char *dns, const char **stack)
-{
-	struct by_attr q = { types, attr, dns };
-
-	return each_resource(b, match_attr, &q, stack);
-}
-
-static bool name_is(const char *given, const char *norm)
-{
-	char n[R53_NAME_MAX];
-	const char *why;
-
-	return given != NULL && r53_name_norm(given, n, &why) == 0 && strcmp(n, norm) == 0;
-}
-
-/* An alternate domain name of the distribution covers name ("*.x" covers one label). */
-static bool dist_alias_covers(const cJSON *dist, const char *name)
-{
-	const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(dist, "Properties"), "DistributionConfig");
-	const cJSON *al;
-
-	cJSON_ArrayForEach(al, cJSON_GetObjectItemCaseSensitive(cfg, "Aliases")) {
-		char n[R53_NAME_MAX];
-		const char *why, *parent = r53_name_parent(name);
-
-		if (!cJSON_IsString(al) || r53_name_norm(al->valuestring, n, &why) != 0)
-			continue;
-		if (strcmp(n, name) == 0 ||
-		    (r53_name_is_wild(n) && parent != NULL && strcmp(n + 2, parent) == 0))
-			return true;
-	}
-	return false;
-}
-
-static void not_found(struct batch *b, const struct r53_rec *r)
-{
-	problem(b, "AliasTarget", "Tried to create an alias that targets %s, type %s in zone %s, "
-		"but that target was not found", r->alias_dns, r->type, r->alias_zone);
-}
-
-static void not_within(struct batch *b, const struct r53_rec *r)
-{
-	problem(b, "AliasTarget", "Tried to create an alias that targets %s, type %s in zone %s, "
-		"but the alias target name does not lie within the target zone", r->alias_dns,
-		r->type, r->alias_zone);
-}
-
-static bool address_type(struct batch *b, const struct r53_rec *r)
-{
-	if (strcmp(r->type, "A") == 0 || strcmp(r->type, "AAAA") == 0)
-		return true;
-	not_found(b, r);
-	return false;
-}
-
-/* Alias to CloudFront (a distribution or an edge-optimized API Gateway domain name). */
-static void cloudfront_target(struct batch *b, struct item *it)
-{
-	static const char *const dists[] = { "AWS::CloudFront::Distribution", NULL };
-	static const char *const domains[] = { "AWS::ApiGateway::DomainName", NULL };
-	struct r53_rec *r = &it->r;
-	const char *stack;
-	const cJSON *t;
-
-	if (b->zone->priv)
-		problem(b, "AliasTarget", "Alias RRSet with DNS name %s cannot target a CloudFront "
-			"distribution: alias records for CloudFront can't be created in a private "
-			"zone (%s)", r->name, b->zone->id);
-	if (r->evaluate_health)
-		problem(b, "AliasTarget.EvaluateTargetHealth", "Alias RRSet with DNS name %s cannot "
-			"set EvaluateTargetHealth to true: the alias target %s is a CloudFront "
-			"distribution", r->name, r->alias_dns);
-	if (!r53_name_under(r->alias_dns, "cloudfront.net.")) {
-		not_within(b, r);
-		return;
-	}
-	if (!address_type(b, r))
-		return;
-	if ((t = find_by_attr(b, dists, "DomainName", r->alias_dns, &stack)) != NULL) {
-		if (!dist_alias_covers(t, r->name))
-			problem(b, "AliasTarget", "Tried to create an alias that targets %s, type "
-				"%s in zone %s, but distribution %s (stack %s) does not include %s "
-				"as an alternate domain name (CNAME)", r->alias_dns, r->type,
-				r->alias_zone, str_of(t, "PhysicalId"), stack, r->name);
-	} else if ((t = find_by_attr(b, domains, "DistributionDomainName", r->alias_dns,
-				     &stack)) != NULL) {
-		if (!name_is(str_of(cJSON_GetObjectItemCaseSensitive(t, "Properties"),
-				    "DomainName"), r->name))
-			problem(b, "AliasTarget", "Tried to create an alias that targets %s, type "
-				"%s in zone %s, but the record name %s is not that API Gateway "
-				"custom domain name (%s)", r->alias_dns, r->type, r->alias_zone,
-				r->name, str_of(t, "PhysicalId"));
-	} else {
-		not_found(b, r);
-	}
-}
-
-static void apigw_regional_target(struct batch *b, struct item *it, const char *region)
-{
-	static const char *const domains[] = { "AWS::ApiGateway::DomainName",
-					       "AWS::ApiGateway::DomainNameV2", NULL };
-	struct r53_rec *r = &it->r;
-	char space[R53_NAME_MAX];
-	const char *stack;
-	const cJSON *t;
-
-	snprintf(space, sizeof(space), "execute-api.%s.amazonaws.com.", region);
-	if (!r53_name_under(r->alias_dns, space)) {
-		not_within(b, r);
-		return;
-	}
-	if (!address_type(b, r))
-		return;
-	t = find_by_attr(b, domains, "RegionalDomainName", r->alias_dns, &stack);
-	if (t == NULL)
-		not_found(b, r);
-	else if (!name_is(str_of(cJSON_GetObjectItemCaseSensitive(t, "Properties"), "DomainName"),
-			  r->name))
-		problem(b, "AliasTarget", "Tried to create an alias that targets %s, type %s in "
-			"zone %s, but the record name %s is not that API Gateway custom domain "
-			"name (%s)", r->alias_dns, r->type, r->alias_zone, r->name,
-			str_of(t, "PhysicalId"));
-}
-
-static void elb_target(struct batch *b, struct item *it)
-{
-	static const char *const lbs[] = { "AWS::ElasticLoadBalancingV2::LoadBalancer",
-					   "AWS::ElasticLoadBalancing::LoadBalancer", NULL };
-	struct r53_rec *r = &it->r;
-	const char *dns = r->alias_dns, *stack, *zone;
-	const cJSON *t;
-
-	if (strncmp(dns, "dualstack.", 10) == 0)
-		dns += 10;
-	if (!address_type(b, r))
-		return;
-	t = find_by_attr(b, lbs, "DNSName", dns, &stack);
-	if (t == NULL) {
-		not_found(b, r);
-		return;
-	}
-	zone = str_of(attrs_of(t), "CanonicalHostedZoneID");
-	if (zone != NULL && strcmp(zone, r->alias_zone) != 0)
-		not_within(b, r);
-}
-
-struct by_entry {
-	const char *dns;
-	const char *zone;   /* out: the entry's zone id */
-};
-
-static bool match_entry(struct batch *b, const cJSON *r, const char *stack, void *arg)
-{
-	struct by_entry *q = arg;
-	const cJSON *e;
-
-	if (strcmp(str_of(r, "Type"), "AWS::EC2::VPCEndpoint") != 0)
-		return false;
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(attrs_of(r), "DnsEntries")) {
-		const char *colon = cJSON_IsString(e) ? strchr(e->valuestring, ':') : NULL;
-
-		if (colon != NULL && name_is(colon + 1, q->dns)) {
-			q->zone = fg_arena_strndup(b->a, e->valuestring,
-						   (size_t)(colon - e->valuestring));
-			return true;
-		}
-	}
-	return false;
-}
-
-static void vpce_target(struct batch *b, struct item *it)
-{
-	struct r53_rec *r = &it->r;
-	struct by_entry q = { r->alias_dns, NULL };
-	const char *stack;
-
-	if (!address_type(b, r))
-		return;
-	if (each_resource(b, match_entry, &q, &stack) == NULL)
-		not_found(b, r);
-	else if (strcmp(q.zone, r->alias_zone) != 0)
-		not_within(b, r);
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-
-	return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
-static bool record_target_exists(struct batch *b, const struct r53_rec *r)
-{
-	if (r53_map_get(&b->firsts, fg_arena_printf(b->a, "%s|%s", r->alias_dns, r->type)))
-		return true;
-	for (size_t i = 0; i < b->n; i++)
-		if (b->items[i].r.name && strcmp(b->items[i].r.name, r->alias_dns) == 0 &&
-		    strcmp(b->items[i].r.type, r->type) == 0)
-			return true;
-	return false;
-}
-
-static void check_alias(struct batch *b, struct item *it)
-{
-	const cJSON *al = cJSON_GetObjectItemCaseSensitive(it->p, "AliasTarget");
-	const char *zone = str_of(al, "HostedZoneId"), *why, *space, *region;
-	struct r53_rec *r = &it->r;
-	char norm[R53_NAME_MAX];
-
-	if (strncmp(zone, "/hostedzone/", 12) == 0)
-		zone += 12;
-	r->alias_zone = zone;
-	if (r53_name_norm(str_of(al, "DNSName"), norm, &why) != 0) {
-		problem(b, "AliasTarget.DNSName", "FATAL problem: %s encountered with '%s'", why,
-			str_of(al, "DNSName"));
-		return;
-	}
-	r->alias_dns = fg_arena_strdup(b->a, norm);
-	r->evaluate_health = it->eth;
-	space = r53_endpoint_space(norm);
-	r->target = R53_T_ENDPOINT;
-	if (strcmp(zone, b->zone->id) == 0) {
-		r->target = R53_T_RECORD;
-		if (!r53_name_under(norm, b->zone->name))
-			not_within(b, r);
-		else if (strcmp(norm, r->name) == 0)
-			problem(b, "AliasTarget", "Alias RRSet with DNS name %s cannot target itself",
-				r->name);
-		else if (!record_target_exists(b, r))
-			not_found(b, r);
-	} else if (strcmp(zone, R53_CLOUDFRONT_ZONE) == 0) {
-		cloudfront_target(b, it);
-	} else if ((region = r53_apigw_zone_region(zone)) != NULL) {
-		apigw_regional_target(b, it, region);
-	} else if (stack_rctx_find(b->c, T_ZONE, zone) != NULL) {
-		problem(b, "AliasTarget", "Alias RRSet with DNS name %s cannot target %s in hosted "
-			"zone %s: an alias can only point to records in the same hosted zone (%s)",
-			r->name, norm, zone, b->zone->id);
-	} else if (space != NULL && ends_with(space, ".elb.amazonaws.com.")) {
-		elb_target(b, it);
-	} else if (space != NULL && ends_with(space, ".vpce.amazonaws.com.")) {
-		vpce_target(b, it);
-	} else if (space != NULL) {
-		not_within(b, r); /* CloudFront and API Gateway names live in known zones */
-	} else {
-		r->target = R53_T_FOREIGN;
-		stack_warn(b->c, "%sAliasTarget: %s in zone %s is not an endpoint frontgate "
-			   "emulates; the record is kept and answers NODATA", it->where, norm, zone);
-	}
-}
-
-/* Failover: the primary and the secondary cannot both be CloudFront (§7.1). */
-static void check_failover_pairs(struct batch *b)
-{
-	for (size_t i = 0; i < b->n; i++) {
-		const struct r53_rec *p = &b->items[i].r;
-
-		if (p->name == NULL || p->policy != R53_FAILOVER || p->alias_zone == NULL ||
-		    strcmp(p->alias_zone, R53_CLOUDFRONT_ZONE) != 0 ||
-		    strcmp(p->failover, "PRIMARY") != 0)
-			continue;
-		for (size_t j = 0; j < b->n; j++) {
-			const struct r53_rec *s = &b->items[j].r;
-
-			if (s->name && s->policy == R53_FAILOVER && s->alias_zone &&
-			    strcmp(s->alias_zone, R53_CLOUDFRONT_ZONE) == 0 &&
-			    strcmp(s->failover, "SECONDARY") == 0 && strcmp(s->name, p->name) == 0 &&
-			    strcmp(s->type, p->type) == 0)
-				problem(b, "Failover", "Failover RRSets with DNS name %s, type %s cannot "
-					"both be aliases to CloudFront distributions", p->name,
-					p->type);
-		}
-	}
 }
 
 /* ------------------------------------------------------------------ driver */
@@ -746,10 +403,10 @@ static void check_items(struct batch *b)
 		b->cur = &b->items[i];
 		if (b->items[i].r.name && cJSON_GetObjectItemCaseSensitive(b->items[i].p,
 									  "AliasTarget"))
-			check_alias(b, &b->items[i]);
+			r53_alias_check(b, &b->items[i]);
 	}
 	b->cur = NULL;
-	check_failover_pairs(b);
+	r53_alias_failover_pairs(b);
 }
 
 int r53_batch_check(struct stack_rctx *c, const struct r53_zone_ref *zone, const cJSON *sets,
