@@ -35,7 +35,11 @@ static const char *ZONE =
 	"{'Name':'f.example.test','Type':'A','TTL':60,'SetIdentifier':'b','Failover':'SECONDARY','ResourceRecords':['192.0.2.4']},"
 	"{'Name':'f.example.test','Type':'A','TTL':60,'SetIdentifier':'a','Failover':'PRIMARY','ResourceRecords':['192.0.2.3']},"
 	"{'Name':'l.example.test','Type':'A','TTL':60,'SetIdentifier':'eu','Region':'eu-west-1','ResourceRecords':['192.0.2.5']},"
-	"{'Name':'l.example.test','Type':'A','TTL':60,'SetIdentifier':'us','Region':'us-east-1','ResourceRecords':['192.0.2.6']}"
+	"{'Name':'l.example.test','Type':'A','TTL':60,'SetIdentifier':'us','Region':'us-east-1','ResourceRecords':['192.0.2.6']},"
+	"{'Name':'m.example.test','Type':'A','TTL':60,'SetIdentifier':'m1','MultiValueAnswer':true,'ResourceRecords':['192.0.2.7']},"
+	"{'Name':'m.example.test','Type':'A','TTL':60,'SetIdentifier':'m2','MultiValueAnswer':true,'ResourceRecords':['192.0.2.8']},"
+	"{'Name':'g.example.test','Type':'A','TTL':60,'SetIdentifier':'us','GeoLocation':{'CountryCode':'US'},'ResourceRecords':['192.0.2.12']},"
+	"{'Name':'g.example.test','Type':'A','TTL':60,'SetIdentifier':'zz','GeoLocation':{'CountryCode':'*'},'ResourceRecords':['192.0.2.13']}"
 	"]}}}}";
 
 static void test_zone_basics(struct fx *f)
@@ -157,6 +161,11 @@ static void test_delegation_alias_policy(struct fx *f)
 	is_str(rr_text(f, false, 0), "f.example.test. 60 A 192.0.2.3", "failover: PRIMARY answers");
 	q(f, "l.example.test", "A", NULL);
 	is_str(rr_text(f, false, 0), "l.example.test. 60 A 192.0.2.6", "latency: the default region's record answers");
+	q(f, "m.example.test", "A", NULL);
+	ok(f->ans.nanswer == 2 && strcmp(rr_text(f, false, 1), "m.example.test. 60 A 192.0.2.8") == 0,
+	   "multivalue: every record set answers");
+	q(f, "g.example.test", "A", NULL);
+	is_str(rr_text(f, false, 0), "g.example.test. 60 A 192.0.2.13", "geolocation: the default location answers");
 }
 
 static const char *PLATFORM =

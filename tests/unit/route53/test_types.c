@@ -120,6 +120,22 @@ static void test_batch_messages(struct fx *f)
 		  "RRSet of type CNAME with DNS name example.test. is not permitted at apex in zone example.test.]") == 0,
 	   "a group lists every problem: %s", f->err.message);
 	is_str(f->err.property, "Resources.G.Properties.RecordSets.1.Name", "at the first failing record set");
+	ok(strstr(try_rs(f, "{'HostedZoneName':'example.test','Name':'w.example.test','Type':'A','TTL':60,"
+			 "'ResourceRecords':['192.0.2.9']}"),
+		  "must all use the same routing policy (base/W1 has a SetIdentifier)") != NULL,
+	   "a simple record beside weighted ones: %s", f->err.message);
+	ok(strstr(try_rs(f, "{'HostedZoneName':'example.test','Name':'c2.example.test','Type':'CNAME','TTL':60,"
+			 "'ResourceRecords':['a.test','b.test']}"),
+		  "may have only one value") != NULL, "a CNAME with two values: %s", f->err.message);
+	ok(strstr(try_rs(f, "{'HostedZoneName':'example.test','Name':'m.example.test','Type':'MX','TTL':60,"
+			 "'ResourceRecords':['mail.example.test']}"),
+		  "[Invalid Resource Record: 'FATAL problem: MX value must be") != NULL, "an MX without priority: %s",
+	   f->err.message);
+	ok(strstr(try_rs(f, "{'HostedZoneName':'example.test','Name':'x.example.test','Type':'A','TTL':60,'SetIdentifier':'a',"
+			 "'ResourceRecords':['192.0.2.9']}"),
+		  "Invalid request: Expected exactly one of [Weight, Region, Failover, GeoLocation, MultiValueAnswer, "
+		  "GeoProximityLocation, or CidrRoutingConfig], but found none") != NULL,
+	   "a SetIdentifier without a routing policy: %s", f->err.message);
 }
 
 static void test_alias_messages(struct fx *f)
@@ -162,6 +178,21 @@ static void test_alias_messages(struct fx *f)
 	       "[Tried to create an alias that targets d-abcde12345.execute-api.us-east-1.amazonaws.com., type A in zone "
 	       "ZLY8HYME6SFDD, but the alias target name does not lie within the target zone]",
 	       "a regional domain with another region's zone id (§7.1 table)");
+	ok(deploy(f, "t", "{'Resources':{'G':{'Type':'AWS::Route53::RecordSetGroup','Properties':{'HostedZoneName':'example.test',"
+		  "'RecordSets':[{'Name':'cdn.example.test','Type':'A','SetIdentifier':'p','Failover':'PRIMARY',"
+		  "'AliasTarget':{'HostedZoneId':'Z2FDTNDATAQYW2','DNSName':'d111111abcdef8.cloudfront.net'}},"
+		  "{'Name':'cdn.example.test','Type':'A','SetIdentifier':'s','Failover':'SECONDARY',"
+		  "'AliasTarget':{'HostedZoneId':'Z2FDTNDATAQYW2','DNSName':'d111111abcdef8.cloudfront.net'}}]}}}}") != 0 &&
+	   strstr(f->err.message, "Failover RRSets with DNS name cdn.example.test., type A cannot both be aliases "
+		  "to CloudFront distributions") != NULL, "failover primary and secondary both CloudFront (§7.1): %s",
+	   f->err.message);
+	ok(deploy(f, "z3", "{'Resources':{'Z':{'Type':'AWS::Route53::HostedZone','Properties':{'Name':'third.test'}}},"
+		  "'Outputs':{'Id':{'Value':{'Ref':'Z'},'Export':{'Name':'third-id'}}}}") == 0, "another zone");
+	ok(strstr(try_rs(f, "{'HostedZoneName':'example.test','Name':'x.example.test','Type':'A',"
+			 "'AliasTarget':{'HostedZoneId':{'Fn::ImportValue':'third-id'},'DNSName':'third.test'}}"),
+		  "an alias can only point to records in the same hosted zone") != NULL,
+	   "alias to a record of another hosted zone (§7.1): %s", f->err.message);
+	undeploy(f, "z3");
 	ok(strncmp(try_rs(f, "{'HostedZoneName':'example.test','Name':'al.example.test','Type':'A',"
 			  "'AliasTarget':{'HostedZoneId':{'Fn::ImportValue':'zone-id'},'DNSName':'missing.example.test'}}"),
 		   "[Tried to create an alias that targets missing.example.test., type A in zone Z0", 77) == 0 &&
