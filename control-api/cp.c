@@ -536,6 +536,95 @@ static void get_request(struct call *c)
 	cJSON_Delete(doc);
 }
 
+/* ---------------------------------------------------------------- resolve */
+
+static const char *rcode_name(enum fg_dns_rcode rc)
+{
+	switch (rc) {
+	case FG_DNS_NOERROR: return "NOERROR";
+	case FG_DNS_FORMERR: return "FORMERR";
+	case FG_DNS_SERVFAIL: return "SERVFAIL";
+	case FG_DNS_NXDOMAIN: return "NXDOMAIN";
+	case FG_DNS_REFUSED: return "REFUSED";
+	}
+	return "SERVFAIL";
+}
+
+static cJSON *rrs_json(const struct fg_rr *v, size_t n)
+{
+	cJSON *arr = cJSON_CreateArray();
+
+	for (size_t i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "Name", v[i].name);
+		cJSON_AddStringToObject(o, "Type", v[i].type);
+		cJSON_AddNumberToObject(o, "TTL", v[i].ttl);
+		cJSON_AddStringToObject(o, "Data", v[i].data);
+		cJSON_AddItemToArray(arr, o);
+	}
+	return arr;
+}
+
+static const char *query_param(struct call *c, const char *k)
+{
+	const char *v = fg_http_query_raw(c->req, k);
+
+	return v != NULL ? fg_http_decode(c->req->arena, v, true) : NULL;
+}
+
+/* GET /resolve?name=N&type=T&vpc=V: the answer as the DNS listener gives it, and its chain. */
+static void get_resolve(struct call *c)
+{
+	const struct fg_resolver *r = fg_app_resolver(c->s->cfg.app);
+	const char *name = query_param(c, "name"), *type = query_param(c, "type");
+	const char *vpc = query_param(c, "vpc");
+	struct stack_world *w;
+	struct fg_answer ans;
+	cJSON *o, *chain;
+
+	if (r == NULL) {
+		fail(c, 501, "NotEmulated", "no resolver is wired in this instance");
+		return;
+	}
+	if (name == NULL || name[0] == '\0') {
+		fail(c, 400, "ValidationError", "name is required: GET /resolve?name=www.example.com"
+		     "&type=A (type defaults to A; vpc=vpc-... resolves from inside that VPC)");
+		return;
+	}
+	if (type != NULL && (type[0] == '\0' || strlen(type) > 16 ||
+			     strspn(type, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+			     != strlen(type))) {
+		fail(c, 400, "ValidationError", "type must be a record type name such as A, AAAA, "
+		     "CNAME, TXT, MX, NS, SOA, SRV, CAA, PTR or ANY");
+		return;
+	}
+	w = fg_app_world(c->s->cfg.app);
+	r->resolve(r->self, w, name, type ? type : "A", vpc, c->req->arena, &ans);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "Name", name);
+	cJSON_AddStringToObject(o, "Type", type ? type : "A");
+	if (vpc != NULL && vpc[0])
+		cJSON_AddStringToObject(o, "Vpc", vpc);
+	else
+		cJSON_AddNullToObject(o, "Vpc");
+	cJSON_AddStringToObject(o, "Status", rcode_name(ans.rcode));
+	cJSON_AddBoolToObject(o, "Authoritative", ans.authoritative);
+	cJSON_AddItemToObject(o, "Answer", rrs_json(ans.answer, ans.nanswer));
+	cJSON_AddItemToObject(o, "Authority", rrs_json(ans.authority, ans.nauthority));
+	chain = cJSON_AddArrayToObject(o, "Chain");
+	for (size_t i = 0; i < ans.nchain; i++) {
+		cJSON *st = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(st, "Name", ans.chain[i].name);
+		cJSON_AddStringToObject(st, "Step", ans.chain[i].what);
+		cJSON_AddItemToArray(chain, st);
+	}
+	stack_world_rel(&w);
+	reply_json(c, 200, o);
+	cJSON_Delete(o);
+}
+
 /* ------------------------------------------------------------ health, ca */
 
 static void get_health(struct call *c)
@@ -581,6 +670,7 @@ static const struct route routes[] = {
 	{ "GET", "/requests", list_requests },
 	{ "GET", "/requests/{}", get_request },
 	{ "GET", "/ca.pem", get_ca },
+	{ "GET", "/resolve", get_resolve },
 };
 
 /* Returns true when path fits pattern; *arg = the {} segment (decoded) if any. */

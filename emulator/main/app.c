@@ -21,6 +21,7 @@ struct fg_app {
 	struct stack_world *world;
 	const struct fg_service *svc[STACK_WORLD_SLOTS];
 	size_t nsvc;
+	const struct fg_resolver *resolver;
 };
 
 int fg_app_new(const struct fg_app_config *cfg, struct fg_app **out, struct fg_err *err)
@@ -142,6 +143,16 @@ int fg_app_add_service(struct fg_app *app, const struct fg_service *svc, unsigne
 	stack_world_rel(&cur);
 	pthread_mutex_unlock(&app->change_mu);
 	return rc;
+}
+
+void fg_app_set_resolver(struct fg_app *app, const struct fg_resolver *r)
+{
+	app->resolver = r;
+}
+
+const struct fg_resolver *fg_app_resolver(const struct fg_app *app)
+{
+	return app->resolver;
 }
 
 size_t fg_app_nservices(const struct fg_app *app)

@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/core.h"
+#include "iface/resolve.h"
 #include "main/service.h"
 #include "stack/stack.h"
 #include "store/store.h"
@@ -48,6 +49,11 @@ const char *fg_app_db_path(const struct fg_app *app);
 int fg_app_add_service(struct fg_app *app, const struct fg_service *svc, unsigned *slot,
 		       struct fg_err *err);
 size_t fg_app_nservices(const struct fg_app *app);
+
+/* The name resolver (Route 53's, wired by instance.c) for the control API's GET /resolve;
+ * NULL when none is wired. Borrowed: it outlives the app. Set at start-up. */
+void fg_app_set_resolver(struct fg_app *app, const struct fg_resolver *r);
+const struct fg_resolver *fg_app_resolver(const struct fg_app *app);
 const struct fg_service *fg_app_service(const struct fg_app *app, size_t i);
 
 /* The current world, referenced: release with stack_world_rel. Service i's view of it is

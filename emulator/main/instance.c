@@ -15,12 +15,14 @@
 #include "ec2/ec2.h"
 #include "cfn/cfn.h"
 #include "cp.h"
+#include "dns/dns.h"
 #include "http/http.h"
 #include "iam/iam.h"
 #include "lambda/lambda.h"
 #include "main/app.h"
 #include "main/front.h"
 #include "net/net.h"
+#include "route53/route53.h"
 
 #define FG_VERSION "0.1.0"
 #define DATA_BODY_LIMIT ((size_t)10485760 + 1) /* API Gateway's limit, plus one to detect it */
@@ -31,7 +33,9 @@ struct fg_instance {
 	struct lambda *lambda;
 	struct apigw *apigw;
 	struct ec2 *ec2;
+	struct route53 *route53;
 	struct fg_http_server *http;
+	struct fg_dns_server *dns;
 	struct cp_server *cp;
 	struct fg_refuser *refuser;
 	int http_port, https_port, dns_port, control_port;
@@ -140,10 +144,55 @@ out:
 }
 
 /*
+ * The addresses alias records and endpoint names answer with: where the data HTTP listener
+ * is reachable. A wildcard bind answers loopback (and "::" both families).
+ */
+static void endpoint_addresses(struct fg_instance *inst, const char *http_spec)
+{
+	char host[256];
+	int port;
+	struct fg_err e;
+
+	fg_err_clear(&e);
+	if (fg_net_parse_addr(http_spec, host, sizeof(host), &port, &e) != 0)
+		return;
+	if (strcmp(host, "::") == 0)
+		route53_set_addresses(inst->route53, "127.0.0.1", "::1");
+	else if (strchr(host, ':') != NULL)
+		route53_set_addresses(inst->route53, NULL, host);
+	else if (strcmp(host, "0.0.0.0") == 0 || strcmp(host, "localhost") == 0)
+		route53_set_addresses(inst->route53, "127.0.0.1", NULL);
+	else
+		route53_set_addresses(inst->route53, host, NULL);
+}
+
+static int wire_route53(struct fg_instance *inst, const struct fg_instance_config *cfg,
+			struct fg_err *err)
+{
+	struct route53_deps rd = { fg_app_log(inst->app), cfg->region };
+	unsigned slot;
+
+	inst->route53 = route53_new(&rd);
+	route53_register_types(inst->route53, fg_app_registry(inst->app));
+	if (fg_app_add_service(inst->app, route53_service(inst->route53), &slot, err) != 0)
+		return -1;
+	route53_set_slot(inst->route53, slot);
+	fg_app_set_resolver(inst->app, route53_resolver(inst->route53));
+	endpoint_addresses(inst, cfg->http_addr);
+	return 0;
+}
+
+static struct stack_world *current_world(void *app)
+{
+	return fg_app_world(app);
+}
+
+/*
  * The services and how they meet: IAM, Lambda and EC2 first (no front), then API Gateway,
  * which invokes functions through Lambda's invoker, asks IAM about callers through
- * iam_identity and learns about VPC endpoints through EC2's network interface. Order of
- * add = order the front router asks.
+ * iam_identity and learns about VPC endpoints through EC2's network interface; then Route 53
+ * (no front), whose resolver the control API and the DNS listener use. Order of add = order
+ * the front router asks.
  */
 static int wire_services(struct fg_instance *inst, const struct fg_instance_config *cfg,
 			 struct fg_err *err)
@@ -190,7 +239,9 @@ static int wire_services(struct fg_instance *inst, const struct fg_instance_conf
 		}
 	}
 	apigw_register_types(inst->apigw, fg_app_registry(app));
-	return fg_app_add_service(app, apigw_service(inst->apigw), &slot, err);
+	if (fg_app_add_service(app, apigw_service(inst->apigw), &slot, err) != 0)
+		return -1;
+	return wire_route53(inst, cfg, err);
 }
 
 static int check_params(const struct fg_instance_config *cfg, struct fg_err *err)
@@ -306,6 +357,20 @@ int fg_instance_start(const struct fg_instance_config *cfg, struct fg_instance *
 		if (cp_start(&cc, &inst->cp, err) != 0)
 			goto fail;
 	}
+	{
+		struct fg_dns_server_cfg dc = {
+			.udp_fd = rf.dns_udp, .tcp_fd = rf.dns_tcp,
+			.resolver = route53_resolver(inst->route53),
+			.world = current_world, .world_arg = inst->app, .log = fg_app_log(inst->app),
+		};
+
+		rf.dns_udp = rf.dns_tcp = -1; /* the DNS server owns them now */
+		if (fg_dns_server_start(&dc, &inst->dns, err) != 0) {
+			close(dc.udp_fd);
+			close(dc.tcp_fd);
+			goto fail;
+		}
+	}
 	inst->refuser = fg_refuser_start(&rf, fg_app_log(inst->app));
 	*out = inst;
 	return 0;
@@ -349,12 +414,14 @@ void fg_instance_stop(struct fg_instance **ip)
 		return;
 	cp_stop(&inst->cp);
 	fg_http_server_stop(&inst->http);
+	fg_dns_server_stop(&inst->dns);
 	fg_refuser_stop(&inst->refuser);
 	fg_app_destroy(&inst->app);
 	apigw_destroy(&inst->apigw);
 	lambda_destroy(&inst->lambda);
 	ec2_destroy(&inst->ec2);
 	iam_destroy(&inst->iam);
+	route53_destroy(&inst->route53);
 	free(inst);
 	*ip = NULL;
 }

@@ -29,8 +29,8 @@ struct fg_refuser;
 
 struct fg_refuser_fds {
 	int https_tcp;  /* accepted and closed */
-	int dns_udp;    /* answered REFUSED */
-	int dns_tcp;    /* accepted, each query answered REFUSED, then closed */
+	int dns_udp;    /* answered REFUSED (-1: none, the DNS listener is served by dns/) */
+	int dns_tcp;    /* accepted, each query answered REFUSED, then closed (-1: none) */
 };
 
 /* Takes ownership of the fds. */
