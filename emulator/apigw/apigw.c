@@ -80,6 +80,7 @@ struct apigw *apigw_new(const struct apigw_deps *deps)
 	a->svc.release = apigw_view_release;
 	a->svc.claim = apigw_claim;
 	a->svc.serve = apigw_serve;
+	a->svc.tls_sites = apigw_tls_sites;
 	return a;
 }
 
