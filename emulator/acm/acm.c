@@ -67,6 +67,16 @@ void acm_validation_record(const char *account, const char *domain, char name[32
 
 /* ------------------------------------------------------------------- keys */
 
+const struct pki_ca *acm_ca(struct acm *a, struct fg_err *err)
+{
+	const struct pki_ca *ca = a->deps.ca != NULL ? a->deps.ca(a->deps.ca_arg) : NULL;
+
+	if (ca == NULL)
+		fg_err_set(err, 500, "CaUnavailable", "the local CA could not be made or loaded "
+			   "(see the log): no certificate can be issued");
+	return ca;
+}
+
 /*
  * The key of State st's certificate: cached, or from the store. A state document restored
  * from another database names certificates whose keys are not here (keys never leave the
@@ -116,7 +126,8 @@ int acm_key_for(struct acm *a, const cJSON *st, struct fg_arena *arena, const ch
 		fg_log(a->deps.log, FG_LOG_WARN, "acm",
 		       "certificate %s has no key in this database (state restored from another "
 		       "one?): serving a replacement for the same names", fp);
-		if (pki_issue(a->deps.ca, names, n, alg,
+		if (acm_ca(a, &err) == NULL ||
+		    pki_issue(acm_ca(a, &err), names, n, alg,
 			      (int64_t)cJSON_GetNumberValue(item(st, "NotBeforeMs")),
 			      (int64_t)cJSON_GetNumberValue(item(st, "NotAfterMs")), &is, &err) != 0) {
 			free(k);

@@ -40,7 +40,10 @@ struct acm_deps {
 	struct fg_clock *clock;
 	struct fg_log *log;
 	struct fg_store *store;      /* private keys */
-	const struct pki_ca *ca;     /* the local CA: signs every certificate ACM issues */
+	/* the local CA, which signs every certificate ACM issues; asked for on first use (it may
+	 * still be in the making at start-up); NULL when there is none */
+	const struct pki_ca *(*ca)(void *arg);
+	void *ca_arg;
 };
 
 struct acm *acm_new(const struct acm_deps *deps);

@@ -23,6 +23,8 @@ struct acm {
 	struct acm_key *keys;
 };
 
+/* acm.c: the local CA, or NULL with err set. */
+const struct pki_ca *acm_ca(struct acm *a, struct fg_err *err);
 /* acm.c: the key of the certificate of State st (copied into arena). */
 int acm_key_for(struct acm *a, const cJSON *st, struct fg_arena *arena, const char **cert_pem,
 		const char **key_pem);

@@ -618,8 +618,10 @@ static int issue(struct stack_rctx *c, const cJSON *props, const struct names *n
 			   "issued an EC_prime256v1 key (RSA keys take 50-400 ms to make). Set "
 			   "KeyAlgorithm: RSA_2048 to get one.");
 	cJSON_AddStringToObject(st, "KeyAlgorithm", ka ? ka : "RSA_2048");
-	if (pki_issue(a->deps.ca, nm->v, nm->n, alg, now, now + ACM_VALIDITY_DAYS * DAY_MS, &is,
-		      err) != 0)
+	const struct pki_ca *ca = acm_ca(a, err);
+
+	if (ca == NULL || pki_issue(ca, nm->v, nm->n, alg, now, now + ACM_VALIDITY_DAYS * DAY_MS,
+				    &is, err) != 0)
 		return -1;
 	rc = keep(c, st, type, is.cert_pem, "", is.key_pem, err);
 	pki_issued_free(&is);

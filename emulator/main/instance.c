@@ -143,6 +143,11 @@ out:
 	return rc;
 }
 
+static const struct pki_ca *instance_ca(void *arg)
+{
+	return tls_ca_pki(arg);
+}
+
 /* --fidelity service.switch=value, for the services that have switches. */
 static int set_fidelity(struct fg_instance *inst, const struct fg_instance_config *cfg,
 			struct fg_err *err)
@@ -180,7 +185,7 @@ static int wire_services(struct fg_instance *inst, const struct fg_instance_conf
 	struct fg_app *app = inst->app;
 	struct lambda_deps ld = { fg_app_clock(app), fg_app_log(app), 2 };
 	struct acm_deps cd = { fg_app_clock(app), fg_app_log(app), fg_app_store(app),
-			       tls_ca_pki(inst->ca) };
+			       instance_ca, inst->ca };
 	struct apigw_deps ad;
 	unsigned slot;
 
@@ -337,8 +342,9 @@ int fg_instance_start(const struct fg_instance_config *cfg, struct fg_instance *
 			goto fail;
 		tc.http = inst->http;
 		https_fd = -1;
-		if (tls_term_start(&tc, &inst->tls, err) != 0)
+		if (tls_term_start(&tc, &inst->tls, err) != 0 || tls_ca_ready(inst->ca, err) != 0)
 			goto fail;
+		cc.ca_pem = tls_ca_pem(inst->ca);
 		cp_fd = -1;
 		if (cp_start(&cc, &inst->cp, err) != 0)
 			goto fail;
@@ -388,11 +394,11 @@ void fg_instance_stop(struct fg_instance **ip)
 	tls_term_stop(&inst->tls);    /* before the server its connections are handed to */
 	fg_http_server_stop(&inst->http);
 	fg_refuser_stop(&inst->refuser);
+	tls_ca_close(&inst->ca);      /* before the store it writes to */
 	fg_app_destroy(&inst->app);
 	apigw_destroy(&inst->apigw);
 	acm_destroy(&inst->acm);
 	lambda_destroy(&inst->lambda);
-	tls_ca_close(&inst->ca);
 	for (size_t i = 0; i < inst->nsites; i++)
 		tls_site_arg_free(&inst->site_args[i]);
 	free(inst->site_args);

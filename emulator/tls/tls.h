@@ -56,16 +56,21 @@ int tls_policy_apply(const struct tls_policy *p, SSL *ssl);
 struct tls_ca;
 
 /*
- * The database's local CA: loaded from the store, or generated (EC P-256, about a
- * millisecond) and stored on first use. Its certificate is written to
- * "<db path>.ca.pem" (kept), or for ":memory:" to a temporary file removed by tls_ca_close.
+ * The database's local CA: loaded from the store, or generated (EC P-256) and stored the
+ * first time — on a thread of its own, so start-up goes on meanwhile. Its certificate is
+ * written to "<db path>.ca.pem" (kept), or for ":memory:" to a temporary file removed by
+ * tls_ca_close. The accessors below wait for it when needed; tls_ca_ready says whether the
+ * file is there (call it before announcing readiness); they return NULL when the CA could
+ * not be made or loaded.
  */
 int tls_ca_open(struct fg_store *store, const char *db_path, struct fg_log *log,
 		struct tls_ca **out, struct fg_err *err);
+int tls_ca_ready(struct tls_ca *ca, struct fg_err *err);
+/* Before the store is closed: the CA may still be being stored. */
 void tls_ca_close(struct tls_ca **cap);
-const struct pki_ca *tls_ca_pki(const struct tls_ca *ca);
-const char *tls_ca_pem(const struct tls_ca *ca);
-const char *tls_ca_file(const struct tls_ca *ca);
+const struct pki_ca *tls_ca_pki(struct tls_ca *ca);
+const char *tls_ca_pem(struct tls_ca *ca);
+const char *tls_ca_file(struct tls_ca *ca);
 
 /* A certificate ready for SSL_use_cert_and_key. */
 struct tls_keypair {

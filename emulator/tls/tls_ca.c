@@ -3,6 +3,10 @@
  *
  * The CA (EC P-256) is made the first time a database is opened and kept in the store's
  * pki table; its certificate, never its key, is written to a file clients pass to --cacert.
+ * OpenSSL's first use costs a few milliseconds of CPU (its provider tables), so neither
+ * making a CA nor parsing a stored one happens on the path to the ready line: a thread of
+ * its own does it while start-up goes on, and the first caller that needs the CA waits.
+ * A stored CA's file is written from the stored text at once; a new CA's once it is made.
  * Default certificates are issued lazily, on the first handshake for a name, and kept in the
  * store so a restart serves the same certificate. They follow the real clock, not the
  * emulator's: they stand for AWS's own certificates, which are always valid.
@@ -36,6 +40,13 @@ struct tls_ca {
 	struct pki_ca *pki;
 	char *file;
 	bool temp_file;
+	char *db_path;
+	char *pem;                  /* the certificate's text, once known */
+	pthread_mutex_t gen_mu;     /* guards the fields below */
+	pthread_t gen;
+	bool generating, done, stored;
+	int rc;
+	struct fg_err err;
 	pthread_mutex_t mu;
 	struct leaf_ent *leaves;    /* newest first; replaced ones stay until close (borrowed) */
 };
@@ -92,7 +103,7 @@ static int write_all(int fd, const char *s)
 /* "<db>.ca.pem" next to a file database (atomically replaced); a temporary file otherwise. */
 static int write_file(struct tls_ca *ca, const char *db_path, struct fg_err *err)
 {
-	const char *pem = pki_ca_cert_pem(ca->pki);
+	const char *pem = ca->pem;
 	char *tmp;
 	int fd;
 
@@ -125,22 +136,80 @@ static int write_file(struct tls_ca *ca, const char *db_path, struct fg_err *err
 	return 0;
 }
 
+static void *gen_main(void *arg)
+{
+	struct tls_ca *ca = arg;
+
+	ca->rc = load_or_make(ca, &ca->err);
+	return NULL;
+}
+
+/* The CA is there (made, stored, its file written), or ca->rc says why not. */
+static int wait_ready(struct tls_ca *ca)
+{
+	pthread_mutex_lock(&ca->gen_mu);
+	if (ca->generating) {
+		pthread_join(ca->gen, NULL);
+		ca->generating = false;
+	}
+	if (!ca->done) {
+		ca->done = true;
+		if (ca->rc != 0)
+			fg_log(ca->log, FG_LOG_ERROR, "tls", "local CA: %s", ca->err.message);
+		if (ca->rc == 0 && !ca->stored) {
+			ca->pem = strdup(pki_ca_cert_pem(ca->pki));
+			ca->rc = write_file(ca, ca->db_path, &ca->err);
+		}
+	}
+	pthread_mutex_unlock(&ca->gen_mu);
+	return ca->rc;
+}
+
 int tls_ca_open(struct fg_store *store, const char *db_path, struct fg_log *log,
 		struct tls_ca **out, struct fg_err *err)
 {
 	struct tls_ca *ca = calloc(1, sizeof(*ca));
+	char *cert = NULL, *key = NULL;
 
 	FG_ASSERT(ca != NULL);
 	ca->store = store;
 	ca->log = log;
+	ca->db_path = strdup(db_path);
 	pthread_mutex_init(&ca->mu, NULL);
+	pthread_mutex_init(&ca->gen_mu, NULL);
+	fg_err_clear(&ca->err);
 	*out = NULL;
-	if (load_or_make(ca, err) != 0 || write_file(ca, db_path, err) != 0) {
-		tls_ca_close(&ca);
-		return -1;
+	if (fg_store_pki_get(store, "ca", &cert, &key, err) != 0)
+		goto fail;
+	if (cert != NULL) {
+		ca->stored = true;
+		ca->pem = cert;
+		cert = NULL;
+		OPENSSL_cleanse(key, strlen(key));
+		if (write_file(ca, db_path, err) != 0)
+			goto fail;
 	}
+	ca->generating = pthread_create(&ca->gen, NULL, gen_main, ca) == 0;
+	if (!ca->generating)
+		ca->rc = load_or_make(ca, &ca->err);
+	free(key);
 	*out = ca;
 	return 0;
+fail:
+	free(cert);
+	free(key);
+	tls_ca_close(&ca);
+	return -1;
+}
+
+int tls_ca_ready(struct tls_ca *ca, struct fg_err *err)
+{
+	/* a stored CA's file is there: its key is parsed in the background, and a damaged one
+	 * is reported (log, and every use) when it turns out to be */
+	if (ca->stored || wait_ready(ca) == 0)
+		return 0;
+	*err = ca->err;
+	return -1;
 }
 
 static void keypair_free(struct tls_keypair *kp)
@@ -156,6 +225,8 @@ void tls_ca_close(struct tls_ca **cap)
 
 	if (ca == NULL)
 		return;
+	if (ca->generating)
+		pthread_join(ca->gen, NULL); /* it uses the store: close before the store */
 	while (ca->leaves != NULL) {
 		struct leaf_ent *e = ca->leaves;
 
@@ -168,14 +239,28 @@ void tls_ca_close(struct tls_ca **cap)
 		unlink(ca->file);
 	free(ca->file);
 	pki_ca_free(&ca->pki);
+	free(ca->db_path);
+	free(ca->pem);
+	pthread_mutex_destroy(&ca->gen_mu);
 	pthread_mutex_destroy(&ca->mu);
 	free(ca);
 	*cap = NULL;
 }
 
-const struct pki_ca *tls_ca_pki(const struct tls_ca *ca) { return ca->pki; }
-const char *tls_ca_pem(const struct tls_ca *ca) { return pki_ca_cert_pem(ca->pki); }
-const char *tls_ca_file(const struct tls_ca *ca) { return ca->file; }
+const struct pki_ca *tls_ca_pki(struct tls_ca *ca)
+{
+	return wait_ready(ca) == 0 ? ca->pki : NULL;
+}
+
+const char *tls_ca_pem(struct tls_ca *ca)
+{
+	return ca->stored || wait_ready(ca) == 0 ? ca->pem : NULL;
+}
+
+const char *tls_ca_file(struct tls_ca *ca)
+{
+	return ca->stored || wait_ready(ca) == 0 ? ca->file : NULL;
+}
 
 /* A stored default certificate, when it parses, is the CA's, and has 30 days left. */
 static bool load_stored(struct tls_ca *ca, const char *id, struct leaf_ent *e, int64_t now)
@@ -236,6 +321,11 @@ int tls_ca_default_cert(struct tls_ca *ca, const char *name, const struct tls_ke
 	char *id;
 	int rc = 0;
 
+	if (wait_ready(ca) != 0) {
+		*err = ca->err;
+		*out = NULL;
+		return -1;
+	}
 	pthread_mutex_lock(&ca->mu);
 	for (e = ca->leaves; e != NULL; e = e->next) {
 		if (strcasecmp(e->name, name) == 0 && e->not_after_ms - 30 * DAY_MS > now)

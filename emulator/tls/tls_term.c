@@ -687,11 +687,14 @@ static void start_conn(struct tls_term *t, int fd, const struct sockaddr_storage
 	pthread_attr_destroy(&attr);
 }
 
+static SSL_CTX *base_ctx(struct tls_term *t);
+
 static void *acceptor(void *arg)
 {
 	struct tls_term *t = arg;
 	struct pollfd p[2] = { { .fd = t->cfg.listen_fd, .events = POLLIN },
 			       { .fd = t->stop[0], .events = POLLIN } };
+
 
 	for (;;) {
 		struct sockaddr_storage peer;
@@ -708,6 +711,13 @@ static void *acceptor(void *arg)
 		fd = accept4(t->cfg.listen_fd, (struct sockaddr *)&peer, &pl, SOCK_CLOEXEC);
 		if (fd < 0)
 			continue;
+		/* made at the first connection: a few ms of OpenSSL set-up off the start-up path */
+		if (t->ctx == NULL && (t->ctx = base_ctx(t)) == NULL) {
+			fg_log(fg_app_log(t->cfg.app), FG_LOG_ERROR, "tls",
+			       "OpenSSL cannot make a server context: connection closed");
+			close(fd);
+			continue;
+		}
 		pthread_mutex_lock(&t->mu);
 		full = t->live >= t->cfg.max_connections;
 		if (!full)
@@ -755,11 +765,8 @@ int tls_term_start(const struct tls_term_cfg *cfg, struct tls_term **out, struct
 		t->cfg.max_connections = 256;
 	pthread_mutex_init(&t->mu, NULL);
 	pthread_cond_init(&t->idle, NULL);
-	t->ctx = base_ctx(t);
-	if (t->ctx == NULL || pipe2(t->stop, O_CLOEXEC) != 0) {
+	if (pipe2(t->stop, O_CLOEXEC) != 0) {
 		fg_err_set(err, 500, "TlsError", "cannot set up the HTTPS listener");
-		if (t->ctx != NULL)
-			SSL_CTX_free(t->ctx);
 		close(cfg->listen_fd);
 		free(t);
 		return -1;
@@ -785,7 +792,8 @@ void tls_term_stop(struct tls_term **tp)
 	pthread_mutex_unlock(&t->mu);
 	if (t->cur != NULL)
 		table_free(t->cur);
-	SSL_CTX_free(t->ctx);
+	if (t->ctx != NULL)
+		SSL_CTX_free(t->ctx);
 	close(t->stop[0]);
 	close(t->stop[1]);
 	close(t->cfg.listen_fd);

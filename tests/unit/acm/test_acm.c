@@ -17,6 +17,11 @@ struct h {
 	struct stack_world *w;
 };
 
+static const struct pki_ca *the_ca(void *arg)
+{
+	return arg;
+}
+
 static const struct stack_defaults defaults = { "123456789012", "us-east-1" };
 
 static void h_init(struct h *h)
@@ -33,7 +38,8 @@ static void h_init(struct h *h)
 	d.clock = &h->clock;
 	d.log = &h->log;
 	d.store = h->store;
-	d.ca = h->ca;
+	d.ca = the_ca;
+	d.ca_arg = h->ca;
 	h->acm = acm_new(&d);
 	h->reg = stack_registry_new();
 	acm_register_types(h->acm, h->reg);
