@@ -261,7 +261,7 @@ static void mhd_logger(void *cls, const char *fm, va_list ap)
 	/* MHD tries TCP_NODELAY/TCP_CORK on every response; on the terminator's AF_UNIX sockets
 	 * that fails harmlessly, three lines per response (notes-tls-mhd.md, gotcha 4). */
 	if (strncmp(fm, "Setting TCP_", 12) == 0 || strncmp(fm, "Failed to push", 14) == 0 ||
-	    s->cfg.log->level < FG_LOG_DEBUG)
+	    s->cfg.log == NULL || s->cfg.log->level < FG_LOG_DEBUG)
 		return;
 	vsnprintf(line, sizeof(line), fm, ap);
 	line[strcspn(line, "\n")] = '\0';
