@@ -46,7 +46,6 @@ struct site_ent {
 	struct tls_keypair own;            /* parsed ACM material (freed with the table) */
 	STACK_OF(X509_NAME) *client_cas;   /* mTLS: subjects of the truststore */
 	char *why;
-	char *cert_label;                  /* for traces: "ACM arn:... (EXPIRED)" */
 };
 
 struct site_table {
@@ -147,7 +146,6 @@ static void table_free(struct site_table *tbl)
 		sk_X509_pop_free(e->own.chain, X509_free);
 		sk_X509_NAME_pop_free(e->client_cas, X509_NAME_free);
 		free(e->why);
-		free(e->cert_label);
 	}
 	free(tbl->v);
 	stack_world_rel(&tbl->w);
@@ -210,9 +208,6 @@ static struct site_ent *table_lookup(struct site_table *tbl, const char *name)
 
 /* ------------------------------------------------------ certificates */
 
-static const char *const status_names[] = { "ISSUED", "PENDING_VALIDATION", "EXPIRED",
-					    "NOT_FOUND" };
-
 static void load_acm(struct tls_term *t, struct site_table *tbl, struct site_ent *e)
 {
 	struct fg_arena *a = fg_arena_new(8192);
@@ -224,9 +219,6 @@ static void load_acm(struct tls_term *t, struct site_table *tbl, struct site_ent
 	if (t->cfg.certs != NULL)
 		t->cfg.certs->by_arn(t->cfg.certs->self, tbl->w, e->site.certificate_arn,
 				     fg_clock_now_ms(fg_app_clock(t->cfg.app)), a, &c);
-	if (asprintf(&e->cert_label, "ACM certificate %s (%s)", e->site.certificate_arn,
-		     status_names[c.status]) < 0)
-		e->cert_label = NULL;
 	if (c.status != FG_CERT_ISSUED && c.status != FG_CERT_EXPIRED) {
 		if (asprintf(&e->why, "the certificate of %s, %s, is %s", e->site.name,
 			     e->site.certificate_arn,
@@ -275,7 +267,6 @@ static bool site_ready(struct tls_term *t, struct site_table *tbl, struct site_e
 			fg_err_clear(&err);
 			if (tls_ca_default_cert(t->cfg.ca, e->site.name, &e->kp, &err) != 0)
 				e->why = strdup(err.message);
-			e->cert_label = strdup("frontgate's default certificate (local CA)");
 		}
 		if (e->site.truststore_pem != NULL)
 			load_truststore(e);

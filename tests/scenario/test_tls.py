@@ -23,6 +23,7 @@ from fg import FIXTURES, Frontgate, run_to_exit
 
 API = "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com"  # the demo fixture's API (pinned id)
 DEMO = os.path.join(FIXTURES, "demo.yaml")
+MISSING_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
 
 
 def curl(f, url, *args):
@@ -158,7 +159,9 @@ class Terminator(unittest.TestCase):
         cls.f = Frontgate("--tls-site", "strict12.test=TLS_1_2",
                           "--tls-site", "modern.test=TLSv1.2_2021",
                           "--tls-site", "legacy.test=TLSv1_2016",
-                          "--tls-site", "only13.test=TLSv1.3_2025", fixtures=[DEMO])
+                          "--tls-site", "only13.test=TLSv1.3_2025",
+                          "--tls-site", "missing.test=TLS_1_2,cert=" + MISSING_ARN,
+                          fixtures=[DEMO])
 
     @classmethod
     def tearDownClass(cls):
@@ -239,6 +242,28 @@ class Terminator(unittest.TestCase):
         code, out = s_client(self.f, "-tls1_3", "-ciphersuites",
                              "TLS_CHACHA20_POLY1305_SHA256", servername="only13.test")
         self.assertNotEqual(code, 0, out)
+
+    def test_sites_follow_the_world(self):
+        name = "q1w2e3r4t5.execute-api.eu-west-1.amazonaws.com"
+        r = curl(self.f, f"https://{name}/")
+        self.assertEqual(r.returncode, 35, "no API in eu-west-1 yet: no site")
+        tpl = {"Resources": {"Api": {"Type": "AWS::ApiGateway::RestApi",
+                                     "Properties": {"Name": "eu"},
+                                     "Metadata": {"Frontgate": {"Id": "q1w2e3r4t5"}}}}}
+        r = self.f.control("PUT", "/stacks/eu", {"Template": tpl, "Region": "eu-west-1"})
+        self.assertEqual(r.status, 201, r.body)
+        try:
+            r = curl(self.f, f"https://{name}/", "-w", "\n%{http_code}")
+            self.assertEqual(r.returncode, 0, r.stderr)  # verified: a new default certificate
+            self.assertTrue(r.stdout.endswith("403"), r.stdout)  # API Gateway answers
+        finally:
+            self.f.control("DELETE", "/stacks/eu")
+
+    def test_site_whose_acm_certificate_is_missing(self):
+        r = curl(self.f, "https://missing.test/")
+        self.assertEqual(r.returncode, 35, r.stderr)
+        t = [t for t in traces(self.f) if t["host"] == "missing.test"][0]
+        self.assertIn(f"{MISSING_ARN}, is not in any deployed stack", hops(t)[0])
 
     def test_site_without_service_gets_frontgates_404(self):
         r = curl(self.f, "https://legacy.test/anything", "-w", "\n%{http_code}")
