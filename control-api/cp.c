@@ -641,10 +641,16 @@ static void get_health(struct call *c)
 	cJSON_Delete(o);
 }
 
+/* The local CA's certificate, for clients' --cacert (the key never leaves the store). */
 static void get_ca(struct call *c)
 {
-	fail(c, 501, "NotEmulated",
-	     "the local CA is not built yet: it comes with HTTPS (ACM certificates)");
+	const char *pem = c->s->cfg.ca_pem;
+
+	if (pem == NULL) {
+		fail(c, 501, "NotEmulated", "this instance has no local CA");
+		return;
+	}
+	fg_http_set_body(c->resp, 200, "application/x-pem-file", pem, strlen(pem));
 }
 
 /* ------------------------------------------------------------------ router */

@@ -18,6 +18,7 @@ struct cp_config {
 	const char *token;      /* NULL: no authentication; else "Authorization: Bearer <token>" */
 	struct fg_app *app;
 	const char *version;
+	const char *ca_pem;     /* the local CA's certificate (GET /ca.pem); borrowed */
 };
 
 int cp_start(const struct cp_config *cfg, struct cp_server **out, struct fg_err *err);

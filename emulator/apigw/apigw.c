@@ -91,8 +91,8 @@ struct apigw *apigw_new(const struct apigw_deps *deps)
 	a->svc.release = apigw_view_release;
 	a->svc.claim = apigw_claim;
 	a->svc.serve = apigw_serve;
-	/* the custom domains' names (the default execute-api names are not listed here) */
-	a->svc.tls_sites = apigw_domain_tls_sites;
+	/* the default execute-api names and the custom domains' names */
+	a->svc.tls_sites = apigw_tls_sites;
 	return a;
 }
 

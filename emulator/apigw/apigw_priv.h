@@ -335,6 +335,8 @@ struct apigw_view {
 };
 
 void *apigw_view_compile(void *self, const struct stack_world *w, struct fg_err *err);
+/* apigw_tls.c: fg_service.tls_sites (the default execute-api names per region). */
+const struct fg_tls_site *apigw_tls_sites(void *self, const void *view, size_t *n);
 void apigw_view_release(void *view);
 /* The API with this id (n bytes, case-insensitive), NULL when none. */
 const struct apigw_api *apigw_view_api(const struct apigw_view *v, const char *id, size_t n);

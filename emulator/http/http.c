@@ -2,6 +2,11 @@
  * http.c: the libmicrohttpd adapter. Builds one fg_http_req per request in a per-request
  * arena, collects the body, calls the handler once, and turns its fg_http_resp into an MHD
  * response. The arena is dropped in the request-completed callback.
+ *
+ * Connections handed over by the TLS terminator (fg_http_server_add_connection) carry their
+ * TLS facts: they wait in a small table keyed by the socket until MHD reports the connection
+ * started (while MHD holds the fd open, so a reused fd number cannot be confused), then live
+ * in MHD's socket context until it reports the connection closed.
  */
 #include "http/http.h"
 
@@ -13,9 +18,18 @@
 #include <strings.h>
 #include <unistd.h>
 
+/* What a handed-over connection's requests are told about it. */
+struct conn_facts {
+	int fd;
+	char *listener, *sni, *tls_version, *tls_cipher, *client_cert_pem;
+	struct conn_facts *next;
+};
+
 struct fg_http_server {
 	struct MHD_Daemon *d;
 	struct fg_http_server_cfg cfg;
+	pthread_mutex_t mu;           /* guards pending */
+	struct conn_facts *pending;   /* added, not yet started by MHD */
 };
 
 /* Per-request state, created on the first access-handler call. */
@@ -98,11 +112,33 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	return q;
 }
 
+static char *dup_or_null(struct fg_arena *a, const char *s)
+{
+	return s != NULL ? fg_arena_strdup(a, s) : NULL;
+}
+
+/* The TLS facts of the request's connection, when the terminator handed it over. */
+static void conn_facts_to_req(struct MHD_Connection *c, struct fg_http_req *r)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	const struct conn_facts *f = ci != NULL ? ci->socket_context : NULL;
+
+	if (f == NULL)
+		return;
+	r->listener = f->listener;
+	r->sni = dup_or_null(r->arena, f->sni);
+	r->tls_version = dup_or_null(r->arena, f->tls_version);
+	r->tls_cipher = dup_or_null(r->arena, f->tls_cipher);
+	r->client_cert_pem = dup_or_null(r->arena, f->client_cert_pem);
+}
+
 static void rq_start(struct rq *q, struct MHD_Connection *c, const char *method)
 {
 	struct hdr_collect hc = { &q->req, { NULL, 0, 0 } };
 	const char *host;
 
+	conn_facts_to_req(c, &q->req);
 	q->started = true;
 	q->req.method = fg_arena_strdup(q->req.arena, method);
 	MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, &hc);
@@ -176,11 +212,57 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 }
 
+static void conn_facts_free(struct conn_facts *f)
+{
+	if (f == NULL)
+		return;
+	free(f->listener);
+	free(f->sni);
+	free(f->tls_version);
+	free(f->tls_cipher);
+	free(f->client_cert_pem);
+	free(f);
+}
+
+/* Moves a handed-over connection's facts from the pending table to MHD's socket context. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct fg_http_server *s = cls;
+
+	if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		conn_facts_free(*socket_context);
+		*socket_context = NULL;
+		return;
+	}
+	{
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		int fd = ci != NULL ? ci->connect_fd : -1;
+
+		*socket_context = NULL;
+		pthread_mutex_lock(&s->mu);
+		for (struct conn_facts **pp = &s->pending; *pp != NULL; pp = &(*pp)->next) {
+			if ((*pp)->fd == fd) {
+				*socket_context = *pp;
+				*pp = (*pp)->next;
+				break;
+			}
+		}
+		pthread_mutex_unlock(&s->mu);
+	}
+}
+
 static void mhd_logger(void *cls, const char *fm, va_list ap)
 {
 	struct fg_http_server *s = cls;
 	char line[512];
 
+	/* MHD tries TCP_NODELAY/TCP_CORK on every response; on the terminator's AF_UNIX sockets
+	 * that fails harmlessly, three lines per response (notes-tls-mhd.md, gotcha 4). */
+	if (strncmp(fm, "Setting TCP_", 12) == 0 || strncmp(fm, "Failed to push", 14) == 0 ||
+	    s->cfg.log == NULL || s->cfg.log->level < FG_LOG_DEBUG)
+		return;
 	vsnprintf(line, sizeof(line), fm, ap);
 	line[strcspn(line, "\n")] = '\0';
 	fg_log(s->cfg.log, FG_LOG_DEBUG, s->cfg.listener, "libmicrohttpd: %s", line);
@@ -195,11 +277,16 @@ int fg_http_server_start(const struct fg_http_server_cfg *cfg, struct fg_http_se
 
 	FG_ASSERT(s != NULL);
 	s->cfg = *cfg;
+	pthread_mutex_init(&s->mu, NULL);
 	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
 				MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, s,
 				MHD_OPTION_LISTEN_SOCKET, cfg->listen_fd,
 				MHD_OPTION_THREAD_POOL_SIZE, cfg->threads > 1 ? cfg->threads : 0,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+				MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+				/* never reached: the terminator keeps its own, lower limit (MHD
+				 * 0.9.75 deadlocks when an added connection hits this one) */
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned)8192,
 				MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)256 * 1024,
@@ -208,6 +295,7 @@ int fg_http_server_start(const struct fg_http_server_cfg *cfg, struct fg_http_se
 		fg_err_set(err, 500, "ListenError", "cannot start the %s HTTP server",
 			   cfg->listener);
 		close(cfg->listen_fd);
+		pthread_mutex_destroy(&s->mu);
 		free(s);
 		return -1;
 	}
@@ -223,8 +311,64 @@ void fg_http_server_stop(struct fg_http_server **sp)
 		return;
 	MHD_stop_daemon(s->d);
 	close(s->cfg.listen_fd);
+	while (s->pending != NULL) {
+		struct conn_facts *f = s->pending;
+
+		s->pending = f->next;
+		conn_facts_free(f);
+	}
+	pthread_mutex_destroy(&s->mu);
 	free(s);
 	*sp = NULL;
+}
+
+static char *strdup_or_null(const char *s)
+{
+	return s != NULL ? strdup(s) : NULL;
+}
+
+int fg_http_server_add_connection(struct fg_http_server *s, int fd, const struct sockaddr *peer,
+				  size_t peerlen, const struct fg_http_conn *conn,
+				  struct fg_err *err)
+{
+	struct conn_facts *f = calloc(1, sizeof(*f));
+
+	FG_ASSERT(f != NULL);
+	f->fd = fd;
+	f->listener = strdup(conn->listener);
+	f->sni = strdup_or_null(conn->sni);
+	f->tls_version = strdup_or_null(conn->tls_version);
+	f->tls_cipher = strdup_or_null(conn->tls_cipher);
+	f->client_cert_pem = strdup_or_null(conn->client_cert_pem);
+	pthread_mutex_lock(&s->mu);
+	/* an entry with this fd number is stale: its socket was closed before MHD started it */
+	for (struct conn_facts **pp = &s->pending; *pp != NULL; pp = &(*pp)->next) {
+		if ((*pp)->fd == fd) {
+			struct conn_facts *old = *pp;
+
+			*pp = old->next;
+			conn_facts_free(old);
+			break;
+		}
+	}
+	f->next = s->pending;
+	s->pending = f;
+	pthread_mutex_unlock(&s->mu);
+	if (MHD_add_connection(s->d, fd, peer, (socklen_t)peerlen) == MHD_YES)
+		return 0;
+	/* MHD closed the fd; the entry must not outlive it */
+	pthread_mutex_lock(&s->mu);
+	for (struct conn_facts **pp = &s->pending; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == f) {
+			*pp = f->next;
+			conn_facts_free(f);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&s->mu);
+	fg_err_set(err, 503, "ConnectionRefused", "the %s server refused a connection",
+		   s->cfg.listener);
+	return -1;
 }
 
 /* ---------------------------------------------------------------- helpers */

@@ -18,6 +18,7 @@
 #include "core/core.h"
 
 struct MHD_Connection;
+struct sockaddr;
 
 struct fg_http_header {
 	const char *name;
@@ -97,9 +98,23 @@ struct fg_http_server_cfg {
 
 struct fg_http_server;
 
+/* What requests on a connection handed over by the TLS terminator are told (copied). */
+struct fg_http_conn {
+	const char *listener;          /* "https" */
+	const char *sni, *tls_version, *tls_cipher, *client_cert_pem;
+};
+
 int fg_http_server_start(const struct fg_http_server_cfg *cfg, struct fg_http_server **out,
 			 struct fg_err *err);
 /* Stops accepting, finishes the requests in flight, frees everything. */
 void fg_http_server_stop(struct fg_http_server **sp);
+/*
+ * Serves a connected stream socket (the clear side of a TLS connection) as if it had been
+ * accepted on the server's listener: its requests carry conn's listener and TLS facts and
+ * the real client address peer. fd is taken over, even on failure.
+ */
+int fg_http_server_add_connection(struct fg_http_server *s, int fd, const struct sockaddr *peer,
+				  size_t peerlen, const struct fg_http_conn *conn,
+				  struct fg_err *err);
 
 #endif

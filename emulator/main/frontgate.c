@@ -27,8 +27,9 @@ static const char usage[] =
 	"  --db PATH|:memory:    state database (default ./.frontgate/state.db); :memory: keeps\n"
 	"                        nothing after exit (tests). One frontgate per database file.\n"
 	"  --http ADDR:PORT      viewer/API traffic in clear (default 127.0.0.1:4580; port 0 = any)\n"
-	"  --https ADDR:PORT     the same over TLS (default 127.0.0.1:4543; HTTPS is not emulated\n"
-	"                        yet: connections are closed)\n"
+	"  --https ADDR:PORT     the same over TLS (default 127.0.0.1:4543): SNI picks the\n"
+	"                        certificate (ACM's, or one of frontgate's local CA) and the\n"
+	"                        security policy is enforced in the handshake\n"
 	"  --dns ADDR:PORT       DNS, UDP and TCP (default 127.0.0.1:4553): Route 53 hosted\n"
 	"                        zones and the names of emulated endpoints; names frontgate does\n"
 	"                        not own are answered REFUSED (no forwarding)\n"
@@ -45,18 +46,27 @@ static const char usage[] =
 	"                        forbidden), apigw.signature-messages=redacted|classic (default\n"
 	"                        redacted), apigw.sni-mismatch=421|403 (default 421),\n"
 	"                        apigw.unknown-key=access-denied|unrecognized-client (default\n"
-	"                        access-denied). See README, \"Fidelity switches\".\n"
+	"                        access-denied), acm.validation-wait=SECONDS (default 0: a\n"
+	"                        certificate whose validation is missing fails at once). See\n"
+	"                        README, \"Fidelity switches\".\n"
+	"  --tls-site NAME=POLICY[,cert=ARN][,truststore=PEMFILE]\n"
+	"                        also serve NAME over HTTPS under security policy POLICY\n"
+	"                        (TLS_1_2, TLSv1.2_2021, ...) with a local-CA certificate (or\n"
+	"                        ACM certificate ARN), asking for client certificates when a\n"
+	"                        truststore is given; no service behind it (requests get\n"
+	"                        frontgate's 404): for trying policies; repeatable\n"
 	"  --help                this text\n"
 	"  --version             the version\n"
 	"\n"
 	"When every listener is bound and every fixture deployed, frontgate prints one line:\n"
-	"  {\"ready\":true,\"http\":P,\"https\":P,\"dns\":P,\"control\":P,\"ca\":null,\"db\":\"PATH\"}\n"
-	"(\"ca\" becomes the CA certificate's path once HTTPS is emulated). SIGTERM or SIGINT\n"
+	"  {\"ready\":true,\"http\":P,\"https\":P,\"dns\":P,\"control\":P,\"ca\":\"CA.pem\",\"db\":\"PATH\"}\n"
+	"where \"ca\" is the local CA's certificate for clients' --cacert (next to the database:\n"
+	"<db>.ca.pem; with --db :memory:, a temporary file removed at exit). SIGTERM or SIGINT\n"
 	"stops it cleanly (exit 0).\n";
 
 enum { OPT_FIXTURE = 1000, OPT_PARAM, OPT_DB, OPT_HTTP, OPT_HTTPS, OPT_DNS, OPT_CONTROL,
        OPT_TOKEN, OPT_REGION, OPT_ACCOUNT, OPT_READY, OPT_TRACES, OPT_LOG, OPT_FIDELITY, OPT_HELP,
-       OPT_VERSION };
+       OPT_VERSION, OPT_TLS_SITE };
 
 static const struct option options[] = {
 	{ "fixture", required_argument, NULL, OPT_FIXTURE },
@@ -73,6 +83,7 @@ static const struct option options[] = {
 	{ "trace-limit", required_argument, NULL, OPT_TRACES },
 	{ "log-level", required_argument, NULL, OPT_LOG },
 	{ "fidelity", required_argument, NULL, OPT_FIDELITY },
+	{ "tls-site", required_argument, NULL, OPT_TLS_SITE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -108,7 +119,7 @@ static int write_ready_file(const char *path, const char *line)
 }
 
 static int run(int argc, char **argv, const char **fixtures, const char **params,
-	       const char **fidelity)
+	       const char **fidelity, const char **sites)
 {
 	struct fg_instance_config cfg = {
 		.db_path = "./.frontgate/state.db",
@@ -130,6 +141,7 @@ static int run(int argc, char **argv, const char **fixtures, const char **params
 		case OPT_FIXTURE: fixtures[cfg.nfixtures++] = optarg; break;
 		case OPT_PARAM: params[cfg.nparams++] = optarg; break;
 		case OPT_FIDELITY: fidelity[cfg.nfidelity++] = optarg; break;
+		case OPT_TLS_SITE: sites[cfg.ntls_sites++] = optarg; break;
 		case OPT_DB: cfg.db_path = optarg; break;
 		case OPT_HTTP: cfg.http_addr = optarg; break;
 		case OPT_HTTPS: cfg.https_addr = optarg; break;
@@ -165,6 +177,7 @@ static int run(int argc, char **argv, const char **fixtures, const char **params
 	cfg.fixtures = fixtures;
 	cfg.params = params;
 	cfg.fidelity = fidelity;
+	cfg.tls_sites = sites;
 
 	/* Block the stop signals in every thread; main waits for them below. */
 	sigemptyset(&sigs);
@@ -202,7 +215,10 @@ int main(int argc, char **argv)
 	const char **fixtures = calloc((size_t)argc, sizeof(char *));
 	const char **params = calloc((size_t)argc, sizeof(char *));
 	const char **fidelity = calloc((size_t)argc, sizeof(char *));
-	int rc = run(argc, argv, fixtures, params, fidelity);
+	const char **sites = calloc((size_t)argc, sizeof(char *));
+	int rc = run(argc, argv, fixtures, params, fidelity, sites);
+
+	free(sites);
 
 	free(fixtures);
 	free(params);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "acm/acm.h"
 #include "apigw/apigw.h"
 #include "ec2/ec2.h"
 #include "cfn/cfn.h"
@@ -23,6 +24,7 @@
 #include "main/front.h"
 #include "net/net.h"
 #include "route53/route53.h"
+#include "tls/tls.h"
 
 #define FG_VERSION "0.1.0"
 #define DATA_BODY_LIMIT ((size_t)10485760 + 1) /* API Gateway's limit, plus one to detect it */
@@ -34,11 +36,16 @@ struct fg_instance {
 	struct apigw *apigw;
 	struct ec2 *ec2;
 	struct route53 *route53;
+	struct acm *acm;
+	struct tls_ca *ca;
 	struct fg_http_server *http;
+	struct tls_term *tls;
 	struct fg_dns_server *dns;
 	struct cp_server *cp;
-	struct fg_refuser *refuser;
 	int http_port, https_port, dns_port, control_port;
+	struct tls_site_arg *site_args;  /* --tls-site */
+	struct fg_tls_site *sites;
+	size_t nsites;
 };
 
 static int read_file(const char *path, char **out, size_t *len, struct fg_err *err)
@@ -187,12 +194,44 @@ static struct stack_world *current_world(void *app)
 	return fg_app_world(app);
 }
 
+static const struct pki_ca *instance_ca(void *arg)
+{
+	return tls_ca_pki(arg);
+}
+
+/* --fidelity service.switch=value, for the services that have switches. */
+static int set_fidelity(struct fg_instance *inst, const struct fg_instance_config *cfg,
+			struct fg_err *err)
+{
+	for (size_t i = 0; i < cfg->nfidelity; i++) {
+		const char *f = cfg->fidelity[i];
+		int rc;
+
+		if (strncmp(f, "apigw.", 6) == 0) {
+			rc = apigw_set_fidelity(inst->apigw, f + 6, err);
+		} else if (strncmp(f, "acm.", 4) == 0) {
+			rc = acm_set_fidelity(inst->acm, f + 4, err);
+		} else {
+			fg_err_set(err, 400, "InvalidArgument",
+				   "--fidelity %s: switches are named service.switch=value, and "
+				   "only apigw.* and acm.* exist (see frontgate --help)", f);
+			return -1;
+		}
+		if (rc != 0) {
+			fg_err_prefix(err, "--fidelity %s: ", f);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /*
  * The services and how they meet: IAM, Lambda and EC2 first (no front), then API Gateway,
  * which invokes functions through Lambda's invoker, asks IAM about callers through
  * iam_identity and learns about VPC endpoints through EC2's network interface; then Route 53
- * (no front), whose resolver the control API and the DNS listener use. Order of add = order
- * the front router asks.
+ * (no front), whose resolver the control API and the DNS listener use. ACM has no front of
+ * its own: its certificates reach the TLS terminator through iface/certs.h. Order of add =
+ * order the front router asks.
  */
 static int wire_services(struct fg_instance *inst, const struct fg_instance_config *cfg,
 			 struct fg_err *err)
@@ -200,6 +239,8 @@ static int wire_services(struct fg_instance *inst, const struct fg_instance_conf
 	struct fg_app *app = inst->app;
 	struct lambda_deps ld = { fg_app_clock(app), fg_app_log(app), 2 };
 	struct iam_deps id = { fg_app_log(app) };
+	struct acm_deps cd = { fg_app_clock(app), fg_app_log(app), fg_app_store(app),
+			       instance_ca, inst->ca };
 	struct apigw_deps ad;
 	unsigned slot;
 
@@ -224,24 +265,30 @@ static int wire_services(struct fg_instance *inst, const struct fg_instance_conf
 	ad.network = ec2_network(inst->ec2);
 	ad.identity = iam_identity(inst->iam);
 	inst->apigw = apigw_new(&ad);
-	for (size_t i = 0; i < cfg->nfidelity; i++) {
-		const char *f = cfg->fidelity[i];
-
-		if (strncmp(f, "apigw.", 6) != 0) {
-			fg_err_set(err, 400, "InvalidArgument",
-				   "--fidelity %s: switches are named service.switch=value, and "
-				   "only apigw.* exist (see frontgate --help)", f);
-			return -1;
-		}
-		if (apigw_set_fidelity(inst->apigw, f + 6, err) != 0) {
-			fg_err_prefix(err, "--fidelity %s: ", f);
-			return -1;
-		}
-	}
+	inst->acm = acm_new(&cd);
+	if (set_fidelity(inst, cfg, err) != 0)
+		return -1;
+	acm_register_types(inst->acm, fg_app_registry(app));
 	apigw_register_types(inst->apigw, fg_app_registry(app));
 	if (fg_app_add_service(app, apigw_service(inst->apigw), &slot, err) != 0)
 		return -1;
 	return wire_route53(inst, cfg, err);
+}
+
+/* --tls-site NAME=POLICY: names served over HTTPS with no service behind them. */
+static int parse_sites(struct fg_instance *inst, const struct fg_instance_config *cfg,
+		       struct fg_err *err)
+{
+	inst->sites = calloc(cfg->ntls_sites + 1, sizeof(*inst->sites));
+	inst->site_args = calloc(cfg->ntls_sites + 1, sizeof(*inst->site_args));
+	FG_ASSERT(inst->sites != NULL && inst->site_args != NULL);
+	for (size_t i = 0; i < cfg->ntls_sites; i++) {
+		if (tls_site_arg_parse(cfg->tls_sites[i], &inst->site_args[i], err) != 0)
+			return -1;
+		inst->sites[i] = inst->site_args[i].site;
+		inst->nsites++;
+	}
+	return 0;
 }
 
 static int check_params(const struct fg_instance_config *cfg, struct fg_err *err)
@@ -324,17 +371,19 @@ int fg_instance_start(const struct fg_instance_config *cfg, struct fg_instance *
 		.db_path = cfg->db_path, .account = cfg->account, .region = cfg->region,
 		.trace_limit = cfg->trace_limit, .log_level = cfg->log_level,
 	};
-	int http_fd = -1, cp_fd = -1;
-	struct fg_refuser_fds rf = { -1, -1, -1 };
+	int http_fd = -1, cp_fd = -1, https_fd = -1, dns_udp = -1, dns_tcp = -1;
 
 	FG_ASSERT(inst != NULL);
 	*out = NULL;
 	if (check_params(cfg, err) != 0 || control_guard(cfg, err) != 0 ||
-	    fg_app_new(&ac, &inst->app, err) != 0 || wire_services(inst, cfg, err) != 0)
+	    parse_sites(inst, cfg, err) != 0 || fg_app_new(&ac, &inst->app, err) != 0 ||
+	    tls_ca_open(fg_app_store(inst->app), fg_app_db_path(inst->app),
+			fg_app_log(inst->app), &inst->ca, err) != 0 ||
+	    wire_services(inst, cfg, err) != 0)
 		goto fail;
 	if (listen_on(cfg->http_addr, true, &http_fd, &inst->http_port, err) != 0 ||
-	    listen_on(cfg->https_addr, true, &rf.https_tcp, &inst->https_port, err) != 0 ||
-	    listen_dns(cfg->dns_addr, &rf.dns_udp, &rf.dns_tcp, &inst->dns_port, err) != 0 ||
+	    listen_on(cfg->https_addr, true, &https_fd, &inst->https_port, err) != 0 ||
+	    listen_dns(cfg->dns_addr, &dns_udp, &dns_tcp, &inst->dns_port, err) != 0 ||
 	    listen_on(cfg->control_addr, true, &cp_fd, &inst->control_port, err) != 0)
 		goto fail;
 	for (size_t i = 0; i < cfg->nfixtures; i++) {
@@ -349,29 +398,37 @@ int fg_instance_start(const struct fg_instance_config *cfg, struct fg_instance *
 		};
 		struct cp_config cc = { .listen_fd = cp_fd, .token = cfg->control_token,
 					.app = inst->app, .version = FG_VERSION };
+		struct tls_term_cfg tc = {
+			.listen_fd = https_fd, .app = inst->app, .ca = inst->ca,
+			.certs = acm_certs(inst->acm), .extra = inst->sites, .nextra = inst->nsites,
+		};
 
 		http_fd = -1;
 		if (fg_http_server_start(&hc, &inst->http, err) != 0)
 			goto fail;
+		tc.http = inst->http;
+		https_fd = -1;
+		if (tls_term_start(&tc, &inst->tls, err) != 0 || tls_ca_ready(inst->ca, err) != 0)
+			goto fail;
+		cc.ca_pem = tls_ca_pem(inst->ca);
 		cp_fd = -1;
 		if (cp_start(&cc, &inst->cp, err) != 0)
 			goto fail;
 	}
 	{
 		struct fg_dns_server_cfg dc = {
-			.udp_fd = rf.dns_udp, .tcp_fd = rf.dns_tcp,
+			.udp_fd = dns_udp, .tcp_fd = dns_tcp,
 			.resolver = route53_resolver(inst->route53),
 			.world = current_world, .world_arg = inst->app, .log = fg_app_log(inst->app),
 		};
 
-		rf.dns_udp = rf.dns_tcp = -1; /* the DNS server owns them now */
+		dns_udp = dns_tcp = -1; /* the DNS server owns them now */
 		if (fg_dns_server_start(&dc, &inst->dns, err) != 0) {
 			close(dc.udp_fd);
 			close(dc.tcp_fd);
 			goto fail;
 		}
 	}
-	inst->refuser = fg_refuser_start(&rf, fg_app_log(inst->app));
 	*out = inst;
 	return 0;
 fail:
@@ -379,12 +436,12 @@ fail:
 		close(http_fd);
 	if (cp_fd >= 0)
 		close(cp_fd);
-	if (rf.https_tcp >= 0)
-		close(rf.https_tcp);
-	if (rf.dns_udp >= 0)
-		close(rf.dns_udp);
-	if (rf.dns_tcp >= 0)
-		close(rf.dns_tcp);
+	if (https_fd >= 0)
+		close(https_fd);
+	if (dns_udp >= 0)
+		close(dns_udp);
+	if (dns_tcp >= 0)
+		close(dns_tcp);
 	fg_instance_stop(&inst);
 	return -1;
 }
@@ -399,7 +456,7 @@ char *fg_instance_ready_json(const struct fg_instance *inst)
 	cJSON_AddNumberToObject(o, "https", inst->https_port);
 	cJSON_AddNumberToObject(o, "dns", inst->dns_port);
 	cJSON_AddNumberToObject(o, "control", inst->control_port);
-	cJSON_AddNullToObject(o, "ca"); /* the local CA comes with HTTPS */
+	cJSON_AddStringToObject(o, "ca", tls_ca_file(inst->ca));
 	cJSON_AddStringToObject(o, "db", fg_app_db_path(inst->app));
 	text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
@@ -413,15 +470,21 @@ void fg_instance_stop(struct fg_instance **ip)
 	if (inst == NULL)
 		return;
 	cp_stop(&inst->cp);
+	tls_term_stop(&inst->tls);    /* before the server its connections are handed to */
 	fg_http_server_stop(&inst->http);
 	fg_dns_server_stop(&inst->dns);
-	fg_refuser_stop(&inst->refuser);
+	tls_ca_close(&inst->ca);      /* before the store it writes to */
 	fg_app_destroy(&inst->app);
 	apigw_destroy(&inst->apigw);
 	lambda_destroy(&inst->lambda);
 	ec2_destroy(&inst->ec2);
 	iam_destroy(&inst->iam);
 	route53_destroy(&inst->route53);
+	acm_destroy(&inst->acm);
+	for (size_t i = 0; i < inst->nsites; i++)
+		tls_site_arg_free(&inst->site_args[i]);
+	free(inst->site_args);
+	free(inst->sites);
 	free(inst);
 	*ip = NULL;
 }

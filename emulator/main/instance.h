@@ -19,6 +19,8 @@ struct fg_instance_config {
 	size_t nparams;
 	const char *const *fidelity; /* "service.switch=value" */
 	size_t nfidelity;
+	const char *const *tls_sites; /* "NAME=POLICY" (--tls-site) */
+	size_t ntls_sites;
 	size_t trace_limit;
 	enum fg_log_level log_level;
 };

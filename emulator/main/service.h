@@ -33,7 +33,8 @@ struct fg_service {
 	void (*serve)(void *self, const struct stack_world *w, const void *view,
 		      struct fg_http_req *req, struct fg_http_resp *resp, struct fg_trace *t);
 	/* The names this view serves over HTTPS (*n = 0, or NULL callback, when none). The
-	 * array lives as long as the view. */
+	 * array lives as long as the view. The TLS terminator calls it once per world, from
+	 * one thread at a time, so it may build the array lazily in the view's arena. */
 	const struct fg_tls_site *(*tls_sites)(void *self, const void *view, size_t *n);
 };
 

@@ -24,20 +24,4 @@ int fg_net_listen_tcp(const char *host, int port, bool nonblock, int *fd_out, in
 int fg_net_bind_udp(const char *host, int port, int *fd_out, int *port_out,
 		    struct fg_err *err);
 
-/* The refusing listeners (one thread for all of them). */
-struct fg_refuser;
-
-struct fg_refuser_fds {
-	int https_tcp;  /* accepted and closed */
-	int dns_udp;    /* answered REFUSED (-1: none, the DNS listener is served by dns/) */
-	int dns_tcp;    /* accepted, each query answered REFUSED, then closed (-1: none) */
-};
-
-/* Takes ownership of the fds. */
-struct fg_refuser *fg_refuser_start(const struct fg_refuser_fds *fds, struct fg_log *log);
-void fg_refuser_stop(struct fg_refuser **rp);
-
-/* Builds the REFUSED answer to a DNS query in place; returns its length, 0 to drop. */
-size_t fg_dns_refused(unsigned char *msg, size_t len, size_t cap);
-
 #endif

@@ -29,6 +29,9 @@ static const char *const migrations[] = {
 	"CREATE TABLE traces(seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL,"
 	"  at_ms INTEGER NOT NULL, doc TEXT NOT NULL);"
 	"CREATE INDEX traces_by_id ON traces(id);",
+	/* 2: key material (the local CA, certificates it issued), see fg_store_pki_put */
+	"CREATE TABLE pki(id TEXT PRIMARY KEY, cert_pem TEXT NOT NULL, key_pem TEXT NOT NULL,"
+	"  created_ms INTEGER NOT NULL);",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == FG_STORE_SCHEMA_VERSION,
@@ -117,6 +120,22 @@ static int take_lock(struct fg_store *s, struct fg_err *err)
 	return 0;
 }
 
+/* The database holds private keys (the local CA's): only its owner may read it. SQLite gives
+ * the -wal and -shm files the database file's mode. */
+static int private_file(const char *path, struct fg_err *err)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0 || fchmod(fd, 0600) != 0) {
+		fg_err_set(err, 500, "DatabaseError", "cannot open %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 static int user_version(struct fg_store *s, int *v, struct fg_err *err)
 {
 	sqlite3_stmt *st;
@@ -167,6 +186,8 @@ int fg_store_open(const char *path, struct fg_store **out, struct fg_err *err)
 	s->lock_fd = -1;
 	*out = NULL;
 	if (!mem && (mkdir_parent(path, err) != 0 || take_lock(s, err) != 0))
+		goto fail;
+	if (!mem && private_file(path, err) != 0)
 		goto fail;
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
 		db_fail(s, err, "opening the database");
@@ -363,6 +384,57 @@ int fg_store_meta_put(struct fg_store *s, const char *key, const char *value,
 		sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			rc = db_fail(s, err, "writing metadata");
+		sqlite3_finalize(st);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+/* ------------------------------------------------------------------- pki */
+
+int fg_store_pki_get(struct fg_store *s, const char *id, char **cert_pem, char **key_pem,
+		     struct fg_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	*cert_pem = *key_pem = NULL;
+	pthread_mutex_lock(&s->mu);
+	if (sqlite3_prepare_v2(s->db, "SELECT cert_pem, key_pem FROM pki WHERE id = ?1", -1, &st,
+			       NULL) != SQLITE_OK) {
+		rc = db_fail(s, err, "reading key material");
+	} else {
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			*cert_pem = strdup((const char *)sqlite3_column_text(st, 0));
+			*key_pem = strdup((const char *)sqlite3_column_text(st, 1));
+		}
+		sqlite3_finalize(st);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+int fg_store_pki_put(struct fg_store *s, const char *id, const char *cert_pem,
+		     const char *key_pem, int64_t at_ms, struct fg_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO pki(id, cert_pem, key_pem, created_ms) VALUES(?1, ?2, ?3, ?4)"
+		" ON CONFLICT(id) DO UPDATE SET cert_pem = excluded.cert_pem,"
+		" key_pem = excluded.key_pem, created_ms = excluded.created_ms";
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	pthread_mutex_lock(&s->mu);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		rc = db_fail(s, err, "writing key material");
+	} else {
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, cert_pem, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, key_pem, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 4, at_ms);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = db_fail(s, err, "writing key material");
 		sqlite3_finalize(st);
 	}
 	pthread_mutex_unlock(&s->mu);

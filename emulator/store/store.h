@@ -2,8 +2,9 @@
  * store: frontgate's state in SQLite. The only module that speaks SQL.
  *
  * One database holds the deployed stacks (one JSON document per stack, written in one
- * transaction per control-plane change), small key/value metadata (later: the local CA), and
- * the bounded ring of request traces. The schema is versioned (PRAGMA user_version) and
+ * transaction per control-plane change), small key/value metadata, key material (the local
+ * CA and the certificates it issued: private keys live here and nowhere else), and the
+ * bounded ring of request traces. The schema is versioned (PRAGMA user_version) and
  * migrated forward on open. A file database runs in WAL mode with synchronous=FULL, so a
  * change that was acknowledged survives a crash; it is guarded by an exclusive lock on
  * "<path>.lock", so a second frontgate on the same file refuses to start instead of
@@ -21,7 +22,7 @@
 struct fg_store;
 
 /* Schema version this build writes; older databases are migrated on open. */
-#define FG_STORE_SCHEMA_VERSION 1
+#define FG_STORE_SCHEMA_VERSION 2
 
 /*
  * Opens (creating when absent, with its parent directory) the database at path, or a private
@@ -51,6 +52,19 @@ int fg_store_stacks_commit(struct fg_store *s, const cJSON *upserts, const cJSON
 int fg_store_meta_get(struct fg_store *s, const char *key, char **out, struct fg_err *err);
 int fg_store_meta_put(struct fg_store *s, const char *key, const char *value,
 		      struct fg_err *err);
+
+/* ---- key material ---- */
+
+/*
+ * A certificate and its private key (PEM) under an id ("ca", "default:<name>",
+ * "key:<sha-256 of the certificate>"). get: both NULL (and 0 returned) when absent;
+ * malloc'd otherwise. put: inserts or replaces. Rows are never deleted: a certificate in a
+ * restored state document finds its key again.
+ */
+int fg_store_pki_get(struct fg_store *s, const char *id, char **cert_pem, char **key_pem,
+		     struct fg_err *err);
+int fg_store_pki_put(struct fg_store *s, const char *id, const char *cert_pem,
+		     const char *key_pem, int64_t at_ms, struct fg_err *err);
 
 /* ---- request traces ---- */
 

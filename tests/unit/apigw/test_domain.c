@@ -703,7 +703,9 @@ static void test_tls_sites(struct fx *f)
 		if (strcmp(s[i].name, "edge.example.test") == 0)
 			edge = &s[i];
 	}
-	is_int(n, 9, "one TLS site per custom domain name");
+	is_int(n, 10, "one TLS site per custom domain name, and the region's default names");
+	ok(n > 0 && strcmp(s[0].name, "*.execute-api.us-east-1.amazonaws.com") == 0 &&
+	   strcmp(s[0].security_policy, "TLS_1_0") == 0, "default names first, TLS_1_0 (§4)");
 	ok(api && strcmp(api->certificate_arn, WILD_ARN) == 0 &&
 	   strcmp(api->security_policy, "TLS_1_2") == 0 && strcmp(api->service, "apigw") == 0 &&
 	   strcmp(api->account, ACCT) == 0 && api->truststore_pem == NULL,

@@ -10,12 +10,6 @@ int main(void)
 	char host[64];
 	int port, fd, bound;
 	struct fg_err e;
-	/* id 0x1234, RD, one question: example.com A IN */
-	unsigned char q[64] = { 0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 1,
-				7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0,
-				0, 1, 0, 1,
-				0, 0, 41, 16, 0, 0, 0, 0, 0, 0, 0 };
-	size_t n;
 
 	fg_err_clear(&e);
 	ok(fg_net_parse_addr("127.0.0.1:0", host, sizeof(host), &port, &e) == 0 &&
@@ -33,14 +27,5 @@ int main(void)
 	   "port 0 gets a real port");
 	close(fd);
 
-	n = fg_dns_refused(q, 40, sizeof(q));
-	is_int(n, 29, "REFUSED keeps header and question, drops the OPT record");
-	ok(q[0] == 0x12 && q[1] == 0x34, "same id");
-	ok((q[2] & 0x80) && (q[2] & 0x01), "QR set, RD kept");
-	is_int(q[3] & 0x0f, 5, "RCODE REFUSED");
-	ok(q[5] == 1 && q[7] == 0 && q[11] == 0, "QDCOUNT 1, no answers, no additional");
-	q[2] |= 0x80;
-	is_int(fg_dns_refused(q, 29, sizeof(q)), 0, "responses are never answered");
-	is_int(fg_dns_refused(q, 5, sizeof(q)), 0, "short packets are dropped");
 	return tap_done();
 }

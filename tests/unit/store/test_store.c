@@ -153,8 +153,28 @@ static void test_file_lock_schema(void)
 	}
 }
 
+static void test_pki(void)
+{
+	struct fg_store *s;
+	struct fg_err e;
+	char *cert, *key;
+
+	fg_err_clear(&e);
+	fg_store_open(":memory:", &s, &e);
+	ok(fg_store_pki_get(s, "ca", &cert, &key, &e) == 0 && cert == NULL && key == NULL,
+	   "pki: absent id gives NULLs, not an error");
+	ok(fg_store_pki_put(s, "ca", "C1", "K1", 1, &e) == 0 &&
+	   fg_store_pki_put(s, "ca", "C2", "K2", 2, &e) == 0, "pki: put twice replaces");
+	fg_store_pki_get(s, "ca", &cert, &key, &e);
+	ok(cert && key && strcmp(cert, "C2") == 0 && strcmp(key, "K2") == 0, "pki: the last pair");
+	free(cert);
+	free(key);
+	fg_store_close(&s);
+}
+
 int main(void)
 {
+	test_pki();
 	test_stacks();
 	test_meta_traces();
 	test_file_lock_schema();
