@@ -118,6 +118,43 @@ static void add_records(struct build *b, const cJSON *doc, const cJSON *r)
 	}
 }
 
+/*
+ * The DNS validation CNAMEs ACM "wrote" into a hosted zone (a certificate's
+ * State.ValidationRecords with a HostedZoneId, emulator/acm/acm.h), as CloudFormation
+ * writes them: they answer like any record set of that zone (aws-behavior.md §7.2).
+ */
+static void add_acm_records(struct build *b, const cJSON *doc, const cJSON *r)
+{
+	const cJSON *j;
+
+	cJSON_ArrayForEach(j, cJSON_GetObjectItemCaseSensitive(state_of(r), "ValidationRecords")) {
+		const char *zid = str_of(j, "HostedZoneId"), *value = str_of(j, "Value");
+		struct zone_tmp *t = zid ? r53_map_get(&b->by_id, zid) : NULL;
+		char name[R53_NAME_MAX], target[R53_NAME_MAX];
+		const char *problem;
+		struct r53_rec *rec, **tail;
+
+		if (t == NULL || value == NULL ||
+		    r53_name_norm(str_of(j, "Name") ? str_of(j, "Name") : "", name, &problem) != 0 ||
+		    r53_name_norm(value, target, &problem) != 0 || !r53_name_under(name, t->z->name))
+			continue;
+		rec = fg_arena_alloc(b->a, sizeof(*rec));
+		memset(rec, 0, sizeof(*rec));
+		rec->name = fg_arena_strdup(b->a, name);
+		rec->type = "CNAME";
+		rec->ttl = 300;
+		rec->values = fg_arena_alloc(b->a, sizeof(*rec->values));
+		rec->values[0] = fg_arena_strdup(b->a, target);
+		rec->nvalues = 1;
+		rec->origin = fg_arena_printf(b->a, "%s/%s (ACM DNS validation)",
+					      str_of(doc, "Name"), str_of(r, "LogicalId"));
+		for (tail = &t->recs; *tail != NULL; tail = &(*tail)->next)
+			;
+		*tail = rec;
+		t->nrecs++;
+	}
+}
+
 static struct r53_node *node(struct build *b, struct r53_zone *z, const char *name)
 {
 	struct r53_node **n = (struct r53_node **)r53_map_must(&z->nodes, name);
@@ -347,6 +384,8 @@ struct r53_view *r53_view_compile(const struct stack_world *w)
 			if (type_is(r, "AWS::Route53::RecordSet") ||
 			    type_is(r, "AWS::Route53::RecordSetGroup"))
 				add_records(&b, doc, r);
+			else if (type_is(r, "AWS::CertificateManager::Certificate"))
+				add_acm_records(&b, doc, r);
 	for (size_t i = 0; i < b.nzones; i++)
 		fill_zone(&b, &b.tmp[i]);
 	v->ep_ents = b.ep_ents;
