@@ -18,6 +18,15 @@
 #include <strings.h>
 #include <unistd.h>
 
+/*
+ * libmicrohttpd's per-connection pool (request line, headers, read buffer; bodies stream to
+ * the handler and do not count). 0.9.75 clears the pool between keep-alive requests, so its
+ * size is a per-request cost: 256 KiB made a bare server 2.5x slower (scripts/bench). 64 KiB
+ * holds header blocks far over AWS's limits (API Gateway 10240 bytes, CloudFront 20480).
+ * bench/ceiling.c mirrors this value and the threading mode.
+ */
+#define FG_HTTP_CONN_MEMORY (64 * 1024)
+
 /* What a handed-over connection's requests are told about it. */
 struct conn_facts {
 	int fd;
@@ -289,7 +298,7 @@ int fg_http_server_start(const struct fg_http_server_cfg *cfg, struct fg_http_se
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned)8192,
 				MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)256 * 1024,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)FG_HTTP_CONN_MEMORY,
 				MHD_OPTION_END);
 	if (s->d == NULL) {
 		fg_err_set(err, 500, "ListenError", "cannot start the %s HTTP server",

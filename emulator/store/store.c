@@ -20,6 +20,9 @@ struct fg_store {
 	char *path;
 	int lock_fd;       /* -1 for :memory: */
 	char *lock_path;
+	/* The trace writer's statements, prepared once (under mu): preparing them for every
+	 * batch cost more than the inserts (scripts/bench). */
+	sqlite3_stmt *trace_ins, *trace_trim;
 };
 
 /* Migration i brings a database from user_version i to i + 1. */
@@ -219,6 +222,8 @@ void fg_store_close(struct fg_store **sp)
 
 	if (s == NULL)
 		return;
+	sqlite3_finalize(s->trace_ins);
+	sqlite3_finalize(s->trace_trim);
 	if (s->db != NULL)
 		sqlite3_close(s->db);
 	if (s->lock_fd >= 0)
@@ -443,23 +448,35 @@ int fg_store_pki_put(struct fg_store *s, const char *id, const char *cert_pem,
 
 /* ---------------------------------------------------------------- traces */
 
+static int trace_stmts(struct fg_store *s)
+{
+	if (s->trace_ins == NULL &&
+	    sqlite3_prepare_v3(s->db, "INSERT INTO traces(id, at_ms, doc) VALUES(?1, ?2, ?3)", -1,
+			       SQLITE_PREPARE_PERSISTENT, &s->trace_ins, NULL) != SQLITE_OK)
+		return -1;
+	if (s->trace_trim == NULL &&
+	    sqlite3_prepare_v3(s->db,
+			       "DELETE FROM traces WHERE seq <= (SELECT MAX(seq) FROM traces) - ?1",
+			       -1, SQLITE_PREPARE_PERSISTENT, &s->trace_trim, NULL) != SQLITE_OK)
+		return -1;
+	return 0;
+}
+
 int fg_store_traces_append(struct fg_store *s, const struct fg_store_trace *t, size_t n,
 			   size_t limit, struct fg_err *err)
 {
-	sqlite3_stmt *ins = NULL, *trim = NULL;
+	sqlite3_stmt *ins, *trim;
 	int rc = -1;
 
 	pthread_mutex_lock(&s->mu);
 	if (exec(s, "BEGIN IMMEDIATE", err) != 0)
 		goto out;
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO traces(id, at_ms, doc) VALUES(?1, ?2, ?3)",
-			       -1, &ins, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db,
-			       "DELETE FROM traces WHERE seq <= (SELECT MAX(seq) FROM traces) - ?1",
-			       -1, &trim, NULL) != SQLITE_OK) {
+	if (trace_stmts(s) != 0) {
 		db_fail(s, err, "writing traces");
 		goto rollback;
 	}
+	ins = s->trace_ins;
+	trim = s->trace_trim;
 	for (size_t i = 0; i < n; i++) {
 		sqlite3_reset(ins);
 		sqlite3_bind_text(ins, 1, t[i].id, -1, SQLITE_STATIC);
@@ -470,6 +487,7 @@ int fg_store_traces_append(struct fg_store *s, const struct fg_store_trace *t, s
 			goto rollback;
 		}
 	}
+	sqlite3_reset(trim);
 	sqlite3_bind_int64(trim, 1, (sqlite3_int64)limit);
 	if (sqlite3_step(trim) != SQLITE_DONE) {
 		db_fail(s, err, "trimming traces");
@@ -482,8 +500,13 @@ int fg_store_traces_append(struct fg_store *s, const struct fg_store_trace *t, s
 rollback:
 	rollback(s);
 out:
-	sqlite3_finalize(ins);
-	sqlite3_finalize(trim);
+	/* reset: release the bound texts (the caller frees them) and the statements' locks */
+	if (s->trace_ins != NULL) {
+		sqlite3_reset(s->trace_ins);
+		sqlite3_clear_bindings(s->trace_ins);
+	}
+	if (s->trace_trim != NULL)
+		sqlite3_reset(s->trace_trim);
 	pthread_mutex_unlock(&s->mu);
 	return rc;
 }

@@ -53,6 +53,17 @@ static void test_clock(void)
 	fg_clock_fini(&c);
 }
 
+static bool uuid_layout_ok(const char *u)
+{
+	for (size_t i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? u[i] != '-' : strchr("0123456789abcdef", u[i]) == NULL || u[i] == '\0')
+			return false;
+	}
+	return u[36] == '\0' && strchr("89ab", u[19]) != NULL;
+}
+
 static void test_ids(void)
 {
 	char u1[37], u2[37], id[11], id2[11], iso[21], isoms[25];
@@ -62,6 +73,8 @@ static void test_ids(void)
 	fg_uuid4(u1);
 	fg_uuid4(u2);
 	ok(strlen(u1) == 36 && u1[14] == '4' && strcmp(u1, u2) != 0, "uuid4 shape and randomness");
+	ok(uuid_layout_ok(u1) && uuid_layout_ok(u2), "uuid4 layout 8-4-4-4-12, lower-case hex, "
+	   "RFC 4122 variant: %s", u1);
 	fg_id_from_hash(fg_hash64(parts, 4), "abcdefghijklmnopqrstuvwxyz0123456789", 10, id);
 	fg_id_from_hash(fg_hash64(parts, 4), "abcdefghijklmnopqrstuvwxyz0123456789", 10, id2);
 	ok(strlen(id) == 10 && strcmp(id, id2) == 0, "deterministic id is stable: %s", id);
