@@ -16,6 +16,7 @@
  * deployed) and kept in the resource's State.
  */
 #include "apigw/apigw_priv.h"
+#include "awsdata/awsdata.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -43,35 +44,6 @@
 	"mappings. To create a multi-level base path mapping, use API Gateway V2."
 
 /* ------------------------------------------------------------------ tables */
-
-/* §7.1: API Gateway's regional hosted zone ids. */
-static const char *const ZONES[][2] = {
-	{ "us-east-1", "Z1UJRXOUMOOFQ8" }, { "us-east-2", "ZOJJZC49E0EPZ" },
-	{ "us-west-1", "Z2MUQ32089INYE" }, { "us-west-2", "Z2OJLYMUO9EFXC" },
-	{ "af-south-1", "Z2DHW2332DAMTN" }, { "ap-east-1", "Z3FD1VL90ND7K5" },
-	{ "ap-south-1", "Z3VO1THU9YC4UR" }, { "ap-south-2", "Z0853509Q1135NJ66RUH" },
-	{ "ap-northeast-1", "Z1YSHQZHG15GKL" }, { "ap-northeast-2", "Z20JF4UZKIW1U8" },
-	{ "ap-northeast-3", "Z22ILHG95FLSZ2" }, { "ap-southeast-1", "ZL327KTPIQFUL" },
-	{ "ap-southeast-2", "Z2RPCDW04V8134" }, { "ap-southeast-3", "Z10132843TYUYSLUG4HA3" },
-	{ "ap-southeast-4", "Z092189423Y7RJK61311D" }, { "ap-southeast-5", "Z0314042F0KBUTZ3X5HF" },
-	{ "ca-central-1", "Z19DQILCV0OWEC" }, { "ca-west-1", "Z04745493436AWVTG1OQY" },
-	{ "eu-central-1", "Z1U9ULNL0V5AJ3" }, { "eu-central-2", "Z09222482MK253X48U76H" },
-	{ "eu-west-1", "ZLY8HYME6SFDD" }, { "eu-west-2", "ZJ5UAJN8Y3Z2Q" },
-	{ "eu-west-3", "Z3KY65QIEKYHQQ" }, { "eu-north-1", "Z3UWIKFBOOGXPP" },
-	{ "eu-south-1", "Z3BT4WSQ9TDYZV" }, { "eu-south-2", "Z02499852UI5HEQ5JVWX3" },
-	{ "il-central-1", "Z07264553HBI44N5X2CKP" }, { "me-south-1", "Z20ZBPC0SS8806" },
-	{ "me-central-1", "Z08780021BKYYY8U0YHTV" }, { "sa-east-1", "ZCMLWB8V5SYIT" },
-	{ "us-gov-west-1", "Z1K6XKP9SAGWDV" }, { "us-gov-east-1", "Z3SE9ATJYCRCZJ" },
-};
-
-const char *apigw_regional_zone(const char *region)
-{
-	for (size_t i = 0; i < sizeof(ZONES) / sizeof(ZONES[0]); i++) {
-		if (strcmp(ZONES[i][0], region) == 0)
-			return ZONES[i][1];
-	}
-	return NULL;
-}
 
 /* §4: the securityPolicy enum of AWS's model. */
 static const char *const POLICIES[] = {
@@ -473,12 +445,12 @@ static int domain_create(struct stack_rctx *c, const cJSON *props, char phys[256
 		stack_derived_id(c, salt, APIGW_ID_ALPHABET, 13, id);
 		snprintf(buf, sizeof(buf), "d%s.cloudfront.net", id);
 		cJSON_AddStringToObject(attrs, "DistributionDomainName", buf);
-		cJSON_AddStringToObject(attrs, "DistributionHostedZoneId", "Z2FDTNDATAQYW2");
+		cJSON_AddStringToObject(attrs, "DistributionHostedZoneId", AWS_CLOUDFRONT_ZONE_ID);
 	} else {
 		stack_derived_id(c, salt, APIGW_ID_ALPHABET, 10, id);
 		snprintf(buf, sizeof(buf), "d-%s.execute-api.%s.amazonaws.com", id, c->region);
 		cJSON_AddStringToObject(attrs, "RegionalDomainName", buf);
-		zone = apigw_regional_zone(c->region);
+		zone = aws_apigw_regional_zone(c->region);
 		if (zone == NULL) {
 			char z[16];
 

@@ -577,7 +577,6 @@ bool apigw_keys_check(struct apigw_rq *r);
 void apigw_domain_types_register(struct apigw *a, struct stack_registry *r);
 /* API Gateway's regional Route 53 hosted zone id in region (§7.1); NULL when the table has no
  * row for it. */
-const char *apigw_regional_zone(const char *region);
 /* The security policies AWS accepts on a domain name (§4); false for anything else. */
 bool apigw_policy_known(const char *policy);
 /* (apigw_mtls.c) The truststore PEM as an X509_STORE (NULL when it holds no certificate);

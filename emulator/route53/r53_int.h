@@ -9,9 +9,10 @@
 
 #include <cjson/cJSON.h>
 
+#include "awsdata/awsdata.h"
 #include "route53/route53.h"
 
-#define R53_CLOUDFRONT_ZONE "Z2FDTNDATAQYW2"
+#define R53_CLOUDFRONT_ZONE AWS_CLOUDFRONT_ZONE_ID
 #define R53_NAME_MAX 256          /* a normalised absolute name and its NUL */
 #define R53_ENDPOINT_TTL 60       /* what alias answers to AWS endpoints carry */
 #define R53_SOA_TTL 900
