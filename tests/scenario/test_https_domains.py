@@ -3,6 +3,7 @@ certificates of frontgate's local CA (curl --cacert, no -k), base path mappings 
 stage-in-URL mistake (aws-behavior.md §1.3), the TLS_1_2 policy in the handshake (§4), the
 SNI/Host 421 on a reused connection (§1.7) and mutual TLS (§4), with fixtures/apigw/domains.yaml
 and a truststore made by the test."""
+import hashlib
 import http.client
 import json
 import os
@@ -194,6 +195,107 @@ class MutualTlsOverHttps(unittest.TestCase):
                 self.assertEqual((code, body), (403, '{"message":"Forbidden"}'))
         finally:
             shutil.rmtree(d, ignore_errors=True)
+
+
+FULL = """
+Resources:
+  Zone:
+    Type: AWS::Route53::HostedZone
+    Properties: {Name: shop.test}
+  Cert:
+    Type: AWS::CertificateManager::Certificate
+    Properties:
+      DomainName: api.shop.test
+      ValidationMethod: DNS
+      KeyAlgorithm: EC_prime256v1
+      DomainValidationOptions: [{DomainName: api.shop.test, HostedZoneId: !Ref Zone}]
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Metadata: {Frontgate: {Id: s8h7o6p5a4}}
+    Properties: {Name: shop, EndpointConfiguration: {Types: [REGIONAL]}}
+  Hats:
+    Type: AWS::ApiGateway::Resource
+    Properties: {RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: hats}
+  HatsGet:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !Ref Hats
+      HttpMethod: GET
+      AuthorizationType: NONE
+      Integration:
+        Type: MOCK
+        RequestTemplates: {application/json: '{"statusCode": 200}'}
+        IntegrationResponses:
+          - StatusCode: "200"
+            ResponseTemplates: {application/json: '{"hats":1}'}
+      MethodResponses: [{StatusCode: "200"}]
+  Deployment:
+    Type: AWS::ApiGateway::Deployment
+    DependsOn: HatsGet
+    Properties: {RestApiId: !Ref Api, StageName: prod}
+  Domain:
+    Type: AWS::ApiGateway::DomainName
+    Properties:
+      DomainName: api.shop.test
+      EndpointConfiguration: {Types: [REGIONAL]}
+      SecurityPolicy: TLS_1_2
+      RegionalCertificateArn: !Ref Cert
+  Mapping:
+    Type: AWS::ApiGateway::BasePathMapping
+    DependsOn: Deployment
+    Properties: {DomainName: !Ref Domain, RestApiId: !Ref Api, Stage: prod, BasePath: v1}
+  Alias:
+    Type: AWS::Route53::RecordSet
+    Properties:
+      HostedZoneId: !Ref Zone
+      Name: api.shop.test
+      Type: A
+      AliasTarget:
+        DNSName: !GetAtt Domain.RegionalDomainName
+        HostedZoneId: !GetAtt Domain.RegionalHostedZoneId
+"""
+
+
+class AcmRoute53CustomDomain(unittest.TestCase):
+    def test_certificate_zone_domain_alias_together(self):
+        # seeds/003 shape: ACM DNS validation through the zone (§7.2), a regional custom
+        # domain with base path v1 (§1.3), an alias record to its d-xxx target (§7.1)
+        with Frontgate() as fg:
+            r = fg.control("PUT", "/stacks/shop", FULL,
+                           headers={"Content-Type": "application/yaml"})
+            self.assertIn(r.status, (200, 201), r.body)
+            code, body = split(curl(fg, "https://api.shop.test/v1/hats"))
+            self.assertEqual((code, body), (200, '{"hats":1}'))
+            # the certificate served is the ACM certificate (issued by the local CA)
+            arn = [x for x in r.json()["Resources"] if x["LogicalId"] == "Cert"][0]["PhysicalId"]
+            self.assertTrue(arn.startswith("arn:aws:acm:us-east-1:123456789012:certificate/"))
+            dig = ["dig", "@127.0.0.1", "-p", str(fg.dns_port), "+short", "+tries=1", "+time=5"]
+            a = subprocess.run(dig + ["api.shop.test", "A"], capture_output=True, text=True,
+                               timeout=20).stdout.split()
+            self.assertEqual(a, ["127.0.0.1"])
+            res = fg.control("GET", "/resolve?name=api.shop.test&type=A").json()
+            chain = json.dumps(res)
+            self.assertIn("d-", chain)
+            # the validation CNAME ACM wrote into the zone
+            axfr = fg.control("GET", "/state").json()
+            recs = [rr for st in axfr["Stacks"] for x in st["Resources"]
+                    if x["LogicalId"] == "Cert" for rr in x["State"]["ValidationRecords"]]
+            self.assertEqual(len(recs), 1)
+            cname = subprocess.run(dig + [recs[0]["Name"], "CNAME"], capture_output=True,
+                                   text=True, timeout=20).stdout.split()
+            self.assertEqual(cname, [recs[0]["Value"]])
+            # the certificate served for the name is that ACM certificate
+            fp = [x for st in axfr["Stacks"] for x in st["Resources"]
+                  if x["LogicalId"] == "Cert"][0]["State"]["Fingerprint"]
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            with socket.create_connection(("127.0.0.1", fg.https_port), timeout=20) as so:
+                with ctx.wrap_socket(so, server_hostname="api.shop.test") as t:
+                    der = t.getpeercert(binary_form=True)
+            self.assertEqual(hashlib.sha256(der).hexdigest().lower(),
+                             fp.replace(":", "").lower())
 
 
 if __name__ == "__main__":
