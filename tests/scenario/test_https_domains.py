@@ -171,7 +171,9 @@ class CustomDomainOverHTTPS(unittest.TestCase):
                                             "domain": "api.example.test"})
         t = [t for t in traces(self.f) if t["url"] == "/v1/hello"][0]
         self.assertEqual(t["listener"], "https")
-        self.assertTrue(any(h.startswith("SNI 'api.example.test', TLSv1.3") for h in hops(t)),
+        arn = resource(self.f, "SiteCert")["PhysicalId"]
+        self.assertTrue(any(h.startswith("SNI 'api.example.test', TLSv1.3") and
+                            h.endswith(f"; served ACM certificate {arn}") for h in hops(t)),
                         hops(t))
 
     def test_stage_in_url_is_missing_authentication_token(self):
@@ -395,6 +397,23 @@ class Expiry(unittest.TestCase):
             code, _, _, err = curl(f, "api.example.test", "/v1/hello")
             self.assertEqual(code, 60, err)
             self.assertIn("certificate has expired", err)
+            # the emulator's clock is still before NotAfter: the trace says the client refused
+            self.assertTrue(any("alert certificate expired" in h for h in
+                                hops(traces(f)[0])), hops(traces(f)[0]))
+            # once frontgate's clock is past NotAfter, the trace says the certificate is
+            f.control("PUT", "/clock", {"real": True})
+            arn = resource(f, "SiteCert")["PhysicalId"]
+            code, _, _, err = curl(f, "api.example.test", "/v1/hello")
+            self.assertEqual(code, 60, err)
+            h = hops(traces(f)[0])[0]
+            self.assertIn("handshake failed for 'api.example.test' under security policy "
+                          "TLS_1_2: sslv3 alert certificate expired; served ACM certificate "
+                          f"{arn}, EXPIRED since ", h)
+            # a client that does not verify gets through; the request's trace says it too
+            code, _, status, err = curl(f, "api.example.test", "/v1/hello", "-k")
+            self.assertEqual((code, status), (0, "200"), err)
+            t = [t for t in traces(f) if t["url"] == "/v1/hello"][0]
+            self.assertIn("EXPIRED since", hops(t)[0])
 
 
 class Restart(unittest.TestCase):
