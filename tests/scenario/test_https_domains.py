@@ -287,6 +287,12 @@ class CustomDomainOverHTTPS(unittest.TestCase):
             self.assertEqual((status, body), ("403", FORBIDDEN.decode()))
             t = [t for t in traces(self.f) if t["host"] == "mtls.example.test"][0]
             self.assertTrue(any(why in h for h in hops(t)), hops(t))
+        # a connection opened for another name of the same certificate asked for no client
+        # certificate: reusing it for the mTLS name does not get around the check
+        c = TLSConnection(self.f, "api.example.test")
+        self.addCleanup(c.close)
+        status, _, body = c.get("mtls.example.test", "/hello")
+        self.assertEqual((status, body), (403, FORBIDDEN))
 
     # --- §1.7: 421 on a reused connection
 
@@ -361,6 +367,9 @@ class SniMismatchSwitch(unittest.TestCase):
 class Expiry(unittest.TestCase):
     def test_expired_certificate_fails_verification_after_the_clock_moves(self):
         now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        tmp = tempfile.mkdtemp(prefix="fg-https-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        certs = client_certs(tmp)
         with Frontgate() as f:
             f.control("PUT", "/clock", {"now": now.strftime("%Y-%m-%dT%H:%M:%SZ")})
             with open(FIXTURE, "rb") as fh:
@@ -376,6 +385,7 @@ class Expiry(unittest.TestCase):
             code, out = s_client(f, "api.example.test", *ca, "-attime",
                                  str(int(now.timestamp()) + 60))
             self.assertEqual(code, 0, out)
+            self.assertEqual(curl(f, "mtls.example.test", "/hello", *certs["good"])[2], "200")
             f.control("PUT", "/clock", {"advanceSeconds": 400 * 86400})
             later = int((now + dt.timedelta(days=400)).timestamp())
             code, out = s_client(f, "api.example.test", *ca, "-attime", str(later))
@@ -383,6 +393,12 @@ class Expiry(unittest.TestCase):
             self.assertIn("certificate has expired", out)
             self.assertEqual(fingerprint(served_pem(f, "api.example.test")), fingerprint(pem),
                              "the listener keeps serving the expired certificate (AWS does)")
+            # mTLS checks client certificates on the same clock: 30 days are long gone (§4)
+            code, body, status, err = curl(f, "mtls.example.test", "/hello", "-k",
+                                           *certs["good"])
+            self.assertEqual((code, status, body), (0, "403", FORBIDDEN.decode()), err)
+            self.assertIn("Access denied. Reason: certificate has expired",
+                          hops(traces(f)[0])[-1])
 
     def test_certificate_issued_before_the_real_clock_fails_curl(self):
         # the clock is moved back before deployment: the certificate's NotAfter is in the
