@@ -186,6 +186,10 @@ class CustomDomainOverHTTPS(unittest.TestCase):
             self.assertIn("x-amzn-ErrorType: MissingAuthenticationTokenException", body)
         t = [t for t in traces(self.f) if t["url"] == "/v1/dev/hello"][0]
         self.assertTrue(any("'dev' is the name of a stage" in h for h in hops(t)), hops(t))
+        # the documented case: `dev` mapped to (none), and the URL repeats it
+        self.assertEqual(curl(self.f, "a.example.test", "/hello")[2], "200")
+        code, body, status, err = curl(self.f, "a.example.test", "/dev/hello")
+        self.assertEqual((code, status, body), (0, "403", MISSING_TOKEN.decode()), err)
 
     def test_name_the_certificate_does_not_cover_fails_verification(self):
         # a client that expects another name on this certificate fails, as in AWS (§4)
