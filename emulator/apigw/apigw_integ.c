@@ -387,12 +387,15 @@ static void client_headers(struct apigw_rq *r, struct fg_http_hlist *h, const ch
 	}
 }
 
-/* The port the client connected to, as X-Forwarded-Port says (from Host; 80 without one). */
+/* The port the client connected to, as X-Forwarded-Port says: from Host, else the scheme's
+ * default (443 on the HTTPS listener, as AWS's events always say; 80 in clear text). */
 static const char *forwarded_port(struct apigw_rq *r)
 {
 	const char *colon = strrchr(r->req->host, ':');
 
-	return colon && !strchr(colon, ']') && colon[1] ? colon + 1 : "80";
+	if (colon && !strchr(colon, ']') && colon[1])
+		return colon + 1;
+	return strcmp(r->req->listener, "https") == 0 ? "443" : "80";
 }
 
 /* ------------------------------------------------------------- AWS_PROXY */

@@ -30,7 +30,7 @@
 /* What a handed-over connection's requests are told about it. */
 struct conn_facts {
 	int fd;
-	char *listener, *sni, *tls_version, *tls_cipher, *client_cert_pem;
+	char *listener, *sni, *tls_version, *tls_cipher, *client_cert_pem, *tls_cert;
 	struct conn_facts *next;
 };
 
@@ -140,6 +140,7 @@ static void conn_facts_to_req(struct MHD_Connection *c, struct fg_http_req *r)
 	r->tls_version = dup_or_null(r->arena, f->tls_version);
 	r->tls_cipher = dup_or_null(r->arena, f->tls_cipher);
 	r->client_cert_pem = dup_or_null(r->arena, f->client_cert_pem);
+	r->tls_cert = dup_or_null(r->arena, f->tls_cert);
 }
 
 static void rq_start(struct rq *q, struct MHD_Connection *c, const char *method)
@@ -230,6 +231,7 @@ static void conn_facts_free(struct conn_facts *f)
 	free(f->tls_version);
 	free(f->tls_cipher);
 	free(f->client_cert_pem);
+	free(f->tls_cert);
 	free(f);
 }
 
@@ -349,6 +351,7 @@ int fg_http_server_add_connection(struct fg_http_server *s, int fd, const struct
 	f->tls_version = strdup_or_null(conn->tls_version);
 	f->tls_cipher = strdup_or_null(conn->tls_cipher);
 	f->client_cert_pem = strdup_or_null(conn->client_cert_pem);
+	f->tls_cert = strdup_or_null(conn->tls_cert);
 	pthread_mutex_lock(&s->mu);
 	/* an entry with this fd number is stale: its socket was closed before MHD started it */
 	for (struct conn_facts **pp = &s->pending; *pp != NULL; pp = &(*pp)->next) {

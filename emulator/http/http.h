@@ -45,6 +45,9 @@ struct fg_http_req {
 	const char *tls_version;       /* "TLSv1.3" */
 	const char *tls_cipher;        /* OpenSSL name, "TLS_AES_128_GCM_SHA256" */
 	const char *client_cert_pem;   /* the client's certificate (mTLS), NULL when none */
+	const char *tls_cert;          /* for traces: which certificate the connection got and
+					* its state on the emulator clock ("ACM certificate
+					* arn:..., EXPIRED since ...") */
 	/* Network path: set by any in-process hop that delivers the request through a VPC
 	 * interface endpoint (CloudFront VPC origin, an internal ALB, a private host form);
 	 * NULL when the request comes from the public internet side. */
@@ -101,7 +104,7 @@ struct fg_http_server;
 /* What requests on a connection handed over by the TLS terminator are told (copied). */
 struct fg_http_conn {
 	const char *listener;          /* "https" */
-	const char *sni, *tls_version, *tls_cipher, *client_cert_pem;
+	const char *sni, *tls_version, *tls_cipher, *client_cert_pem, *tls_cert;
 };
 
 int fg_http_server_start(const struct fg_http_server_cfg *cfg, struct fg_http_server **out,

@@ -57,9 +57,10 @@ void fg_front_handle(void *arg, struct fg_http_req *req, struct fg_http_resp *re
 	t = fg_trace_begin(req->arena, rid, fg_clock_now_ms(fg_app_clock(app)), req->client,
 			   req->listener, req->method, req->host, url);
 	if (req->tls_version != NULL)
-		fg_trace_hop(t, "tls", "SNI '%s', %s, %s%s", req->sni ? req->sni : "",
+		fg_trace_hop(t, "tls", "SNI '%s', %s, %s%s%s%s", req->sni ? req->sni : "",
 			     req->tls_version, req->tls_cipher ? req->tls_cipher : "",
-			     req->client_cert_pem ? ", client certificate presented" : "");
+			     req->client_cert_pem ? ", client certificate presented" : "",
+			     req->tls_cert ? "; served " : "", req->tls_cert ? req->tls_cert : "");
 	frontgate_headers(req, t);
 	{
 		struct stack_world *w = fg_app_world(app);

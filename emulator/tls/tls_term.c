@@ -78,7 +78,8 @@ struct conn {
 	const struct site_ent *ent;
 	char sni[256];
 	bool hello_seen;
-	char fail[600];
+	char fail[1024];
+	char cert_note[400];               /* the certificate served, for traces */
 	/* pump buffers */
 	char in[PUMP_BUF], out[PUMP_BUF];
 	size_t in_off, in_len, out_off, out_len;
@@ -300,6 +301,38 @@ static bool sni_of(SSL *ssl, char out[256])
 	return true;
 }
 
+/*
+ * Which certificate the site serves and, for an ACM certificate, whether it has expired on
+ * the emulator clock: the served certificate does not change (AWS keeps serving an expired
+ * one), so a client that refuses it needs the trace to say why.
+ */
+static void cert_note(struct conn *c, const struct site_ent *e)
+{
+	int64_t nb, na, now = fg_clock_now_ms(fg_app_clock(c->t->cfg.app));
+	char when[21];
+
+	if (e->site.certificate_arn == NULL) {
+		snprintf(c->cert_note, sizeof(c->cert_note),
+			 "frontgate's own certificate for %s (local CA)", e->site.name);
+		return;
+	}
+	pki_cert_validity(e->kp->leaf, &nb, &na);
+	if (now > na) {
+		fg_time_iso(na, when);
+		snprintf(c->cert_note, sizeof(c->cert_note),
+			 "ACM certificate %s, EXPIRED since %s on frontgate's clock (still served, "
+			 "as AWS does)", e->site.certificate_arn, when);
+	} else if (now < nb) {
+		fg_time_iso(nb, when);
+		snprintf(c->cert_note, sizeof(c->cert_note),
+			 "ACM certificate %s, not valid before %s (frontgate's clock is earlier)",
+			 e->site.certificate_arn, when);
+	} else {
+		snprintf(c->cert_note, sizeof(c->cert_note), "ACM certificate %s",
+			 e->site.certificate_arn);
+	}
+}
+
 /* mTLS: ask for a certificate, take whatever comes (API Gateway's pipeline checks it). */
 static int accept_any(int preverify, X509_STORE_CTX *x)
 {
@@ -346,6 +379,7 @@ static int on_hello(SSL *ssl, int *al, void *arg)
 			SSL_set_client_CA_list(ssl, SSL_dup_CA_list(e->client_cas));
 	}
 	c->ent = e;
+	cert_note(c, e);
 	return SSL_CLIENT_HELLO_SUCCESS;
 }
 
@@ -395,10 +429,11 @@ static void trace_failure(struct conn *c)
 	if (c->fail[0] == '\0' && c->hello_seen) {
 		const char *why = e ? ERR_reason_error_string(e) : NULL;
 
-		snprintf(c->fail, sizeof(c->fail), "handshake failed for '%s'%s%s: %s",
+		snprintf(c->fail, sizeof(c->fail), "handshake failed for '%s'%s%s: %s%s%s",
 			 c->sni[0] ? c->sni : "(no SNI)", c->ent ? " under security policy " : "",
 			 c->ent ? c->ent->pol->name : "",
-			 why ? why : "the client closed the connection");
+			 why ? why : "the client closed the connection",
+			 c->cert_note[0] ? "; served " : "", c->cert_note);
 	} else if (c->fail[0] == '\0' && e != 0) {
 		const char *why = ERR_reason_error_string(e);
 
@@ -605,6 +640,7 @@ static void serve(struct conn *c)
 		.tls_version = SSL_get_version(c->ssl),
 		.tls_cipher = SSL_CIPHER_get_name(SSL_get_current_cipher(c->ssl)),
 		.client_cert_pem = cert,
+		.tls_cert = c->cert_note[0] ? c->cert_note : NULL,
 	};
 	struct fg_err err;
 
