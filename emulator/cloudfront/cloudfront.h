@@ -1,0 +1,56 @@
+/*
+ * cloudfront: the CloudFront service — AWS::CloudFront::Distribution, CachePolicy,
+ * OriginRequestPolicy, ResponseHeadersPolicy and VpcOrigin (control plane), and the
+ * distributions' data plane: the viewer side (Host -> distribution, viewer protocol policy,
+ * methods, CloudFront's own error pages and headers), behaviour selection, the origin request
+ * built the way CloudFront builds it, the cache on frontgate's clock, and the viewer response.
+ * Reference: ../shared/aws-behavior.md §5 and §6.
+ *
+ * It includes no other service. Origins whose names belong to emulated endpoints (API
+ * Gateway, another distribution, ...) are entered in-process through iface/dispatch.h after
+ * the name is resolved through iface/resolve.h (Route 53's view); other origins are fetched
+ * over the network with libcurl.
+ */
+#ifndef FG_CLOUDFRONT_H
+#define FG_CLOUDFRONT_H
+
+#include "core/core.h"
+#include "iface/dispatch.h"
+#include "iface/resolve.h"
+#include "main/service.h"
+#include "stack/stack.h"
+
+struct cloudfront;
+
+struct cloudfront_deps {
+	struct fg_clock *clock;
+	struct fg_log *log;
+	const struct fg_resolver *resolver; /* origin names; NULL: every origin over the network */
+	const struct fg_dispatch *dispatch; /* emulated origins; NULL: none are in-process */
+};
+
+struct cloudfront *cloudfront_new(const struct cloudfront_deps *deps);
+void cloudfront_destroy(struct cloudfront **cp);
+/*
+ * Sets fidelity switches from "key=value[,key=value...]" (README, "CloudFront", fidelity
+ * switches): other-headers=drop|forward, authorization-whitelist=refuse|allow,
+ * cache-mib=N. An unknown key or value is an error and changes nothing. Call before serving.
+ */
+int cloudfront_set_fidelity(struct cloudfront *cf, const char *spec, struct fg_err *err);
+/* Registers AWS::CloudFront::Distribution, CachePolicy, OriginRequestPolicy,
+ * ResponseHeadersPolicy and VpcOrigin. */
+void cloudfront_register_types(struct cloudfront *cf, struct stack_registry *r);
+/*
+ * The service for the front router (borrowed from cf). It claims the distributions' names
+ * (dxxx.cloudfront.net and aliases); add it before services whose names a distribution's
+ * alias may shadow (API Gateway custom domains), as DNS would send those names to CloudFront.
+ */
+const struct fg_service *cloudfront_service(struct cloudfront *cf);
+/*
+ * A second, view-less service that claims every other name under cloudfront.net and answers
+ * CloudFront's 403 "Bad request." page (§5.1, §5.4). Add it after every service that owns
+ * names under cloudfront.net (API Gateway's EDGE targets).
+ */
+const struct fg_service *cloudfront_unknown_service(struct cloudfront *cf);
+
+#endif
