@@ -6,6 +6,7 @@
  */
 #include "cloudfront/cf_priv.h"
 
+#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,10 +95,16 @@ struct cloudfront *cloudfront_new(const struct cloudfront_deps *deps)
 	cf->svc.self = cf;
 	cf->svc.compile = cf_view_compile;
 	cf->svc.release = cf_view_release;
+	cf->svc.claim = cf_claim;
+	cf->svc.serve = cf_serve;
+	cf->svc.tls_sites = cf_tls_sites;
 	cf->unknown.name = "cloudfront-unknown";
 	cf->unknown.self = cf;
 	cf->unknown.compile = unknown_compile;
 	cf->unknown.release = unknown_release;
+	cf->unknown.claim = cf_unknown_claim;
+	cf->unknown.serve = cf_unknown_serve;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	return cf;
 }
 
@@ -106,10 +113,18 @@ int cloudfront_set_fidelity(struct cloudfront *cf, const char *spec, struct fg_e
 	return cf_fidelity_parse(&cf->fid, spec, err);
 }
 
+void cloudfront_set_links(struct cloudfront *cf, const struct fg_resolver *resolver,
+			  const struct fg_dispatch *dispatch)
+{
+	cf->deps.resolver = resolver;
+	cf->deps.dispatch = dispatch;
+}
+
 void cloudfront_destroy(struct cloudfront **cp)
 {
 	if (*cp == NULL)
 		return;
+	curl_global_cleanup();
 	free(*cp);
 	*cp = NULL;
 }

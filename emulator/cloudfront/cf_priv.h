@@ -301,6 +301,7 @@ struct cf_dist {
 	struct cf_error_page *errors;
 	size_t nerrors;
 	const char *cert_arn;          /* NULL: the default certificate */
+	bool cert_emulated;            /* cert_arn is a certificate of this world (ACM) */
 	const char *min_protocol;      /* MinimumProtocolVersion ("TLSv1" with the default) */
 	const char *http_version;
 	enum cf_geo geo;
@@ -363,6 +364,9 @@ bool cf_claim(void *self, const void *view, const struct fg_http_req *req);
 bool cf_unknown_claim(void *self, const void *view, const struct fg_http_req *req);
 void cf_unknown_serve(void *self, const struct stack_world *w, const void *view,
 		      struct fg_http_req *req, struct fg_http_resp *resp, struct fg_trace *t);
+/* The behaviour serving path: the first CacheBehaviors pattern that matches, else the default
+ * (§6.1). */
+const struct cf_behavior *cf_behavior_for(const struct cf_dist *d, const char *path);
 /* X-Amz-Cf-Id: base64url of 40 random bytes (56 characters ending "=="). */
 const char *cf_new_id(struct fg_arena *a);
 

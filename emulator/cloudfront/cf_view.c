@@ -416,6 +416,8 @@ static void viewer_compile(struct build *b, struct cf_dist *d, const cJSON *dc)
 	const char *type = cf_js(geo, "RestrictionType");
 
 	d->cert_arn = cf_js(vc, "AcmCertificateArn");
+	d->cert_emulated = cJSON_IsTrue(cf_j(find_phys(b->w, "AWS::CertificateManager::Certificate",
+						       d->cert_arn, NULL), "Emulated"));
 	d->min_protocol = d->cert_arn != NULL || cf_js(vc, "IamCertificateId") != NULL
 			  ? (cf_js(vc, "MinimumProtocolVersion") ? cf_js(vc, "MinimumProtocolVersion")
 								 : "TLSv1")

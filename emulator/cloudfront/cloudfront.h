@@ -30,6 +30,10 @@ struct cloudfront_deps {
 };
 
 struct cloudfront *cloudfront_new(const struct cloudfront_deps *deps);
+/* Sets the resolver and the dispatcher after creation (they may belong to services created
+ * later); borrowed. Call before serving. */
+void cloudfront_set_links(struct cloudfront *cf, const struct fg_resolver *resolver,
+			  const struct fg_dispatch *dispatch);
 void cloudfront_destroy(struct cloudfront **cp);
 /*
  * Sets fidelity switches from "key=value[,key=value...]" (README, "CloudFront", fidelity

@@ -44,6 +44,7 @@ struct fg_instance {
 	struct tls_term *tls;
 	struct fg_dns_server *dns;
 	struct cp_server *cp;
+	struct fg_dispatch dispatch;  /* in-process connections (CloudFront origins) */
 	int http_port, https_port, dns_port, control_port;
 	struct tls_site_arg *site_args;  /* --tls-site */
 	struct fg_tls_site *sites;
@@ -187,6 +188,10 @@ static int wire_route53(struct fg_instance *inst, const struct fg_instance_confi
 		return -1;
 	route53_set_slot(inst->route53, slot);
 	fg_app_set_resolver(inst->app, route53_resolver(inst->route53));
+	inst->dispatch.self = inst->app;
+	inst->dispatch.owner = fg_front_owner;
+	inst->dispatch.serve = fg_front_serve;
+	cloudfront_set_links(inst->cloudfront, route53_resolver(inst->route53), &inst->dispatch);
 	endpoint_addresses(inst, cfg->http_addr);
 	return 0;
 }
