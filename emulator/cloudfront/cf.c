@@ -91,6 +91,8 @@ struct cloudfront *cloudfront_new(const struct cloudfront_deps *deps)
 	FG_ASSERT(cf != NULL);
 	cf->deps = *deps;
 	cf_fidelity_default(&cf->fid);
+	cf->cache = cf_cache_new(cf->fid.cache_bytes);
+	pthread_mutex_init(&cf->inval_mu, NULL);
 	cf->svc.name = "cloudfront";
 	cf->svc.self = cf;
 	cf->svc.compile = cf_view_compile;
@@ -110,7 +112,21 @@ struct cloudfront *cloudfront_new(const struct cloudfront_deps *deps)
 
 int cloudfront_set_fidelity(struct cloudfront *cf, const char *spec, struct fg_err *err)
 {
-	return cf_fidelity_parse(&cf->fid, spec, err);
+	if (cf_fidelity_parse(&cf->fid, spec, err) != 0)
+		return -1;
+	cf_cache_set_limit(cf->cache, cf->fid.cache_bytes);
+	return 0;
+}
+
+void cloudfront_set_slot(struct cloudfront *cf, unsigned slot)
+{
+	cf->slot = slot;
+	cf->has_slot = true;
+}
+
+void cloudfront_cache_stats(struct cloudfront *cf, struct cloudfront_cache_stats *out)
+{
+	cf_cache_stats_get(cf->cache, out);
 }
 
 void cloudfront_set_links(struct cloudfront *cf, const struct fg_resolver *resolver,
@@ -125,6 +141,8 @@ void cloudfront_destroy(struct cloudfront **cp)
 	if (*cp == NULL)
 		return;
 	curl_global_cleanup();
+	cf_cache_destroy(&(*cp)->cache);
+	cf_inval_free(*cp);
 	free(*cp);
 	*cp = NULL;
 }

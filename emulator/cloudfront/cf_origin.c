@@ -314,6 +314,10 @@ void cf_origin_build(struct cf_rq *r, const struct cf_origin *o, struct cf_oreq 
 		cloudfront_headers(r, &b->orp->headers, &q->h);
 	for (size_t i = 0; i < o->ncustom; i++)
 		set(r, &q->h, o->custom[i].name, o->custom[i].value);
+	if (r->reval_etag != NULL)   /* a stale object: ask whether it changed (RefreshHit) */
+		set(r, &q->h, "If-None-Match", r->reval_etag);
+	if (r->reval_lm != NULL)
+		set(r, &q->h, "If-Modified-Since", r->reval_lm);
 	q->body = r->req->body;
 	q->body_len = r->req->body_len;
 	HOP(r, "origin request %s %s://%s:%d%s%s%s Host '%s' (%s, §6.2)%s", q->method,

@@ -65,7 +65,17 @@ struct cloudfront {
 	struct fg_service svc, unknown;
 	struct cf_fidelity fid;
 	struct cf_cache *cache;
+	unsigned slot;                 /* the world slot of the distributions' view */
+	bool has_slot;
+	pthread_mutex_t inval_mu;      /* guards invals (cf_inval.c) */
+	cJSON *invals;                 /* the invalidations made: [{"Distribution", ...}] */
 };
+
+/* ------------------------------------------------------------ cf_inval.c */
+
+/* Forgets the invalidations of distributions keep() says no to. */
+void cf_inval_sweep(struct cloudfront *cf, bool (*keep)(const char *dist, void *arg), void *arg);
+void cf_inval_free(struct cloudfront *cf);
 
 /* ----------------------------------------------------------- cf_match.c */
 
@@ -356,6 +366,8 @@ struct cf_rq {
 	const char *x_cache;           /* "Miss from cloudfront", ... */
 	int64_t age;                   /* seconds, -1 when not a hit */
 	bool generated;                /* CloudFront's own answer (error page, redirect) */
+	const char *reval_etag;        /* revalidating a stale object: If-None-Match */
+	const char *reval_lm;          /* and If-Modified-Since */
 };
 
 void cf_serve(void *self, const struct stack_world *w, const void *view,
@@ -478,15 +490,18 @@ struct cf_hit {
 /* Looks key up at now_ms; false when absent. A stale entry is returned with fresh false. */
 bool cf_cache_get(struct cf_cache *c, const char *key, int64_t now_ms, struct fg_arena *a,
 		  struct cf_hit *out);
-/* Stores (a copy of) o under key for ttl seconds from now_ms (replacing any). */
-void cf_cache_put(struct cf_cache *c, const char *key, const struct cf_obj *o, int64_t now_ms,
-		  int64_t ttl);
+/* Stores (a copy of) o under key for ttl seconds from now_ms (replacing any); dist and path
+ * are kept for invalidations. */
+void cf_cache_put(struct cf_cache *c, const char *key, const char *dist, const char *path,
+		  const struct cf_obj *o, int64_t now_ms, int64_t ttl);
 /* Moves a stale entry's expiry (a 304 revalidation: RefreshHit). */
 void cf_cache_refresh(struct cf_cache *c, const char *key, int64_t now_ms, int64_t ttl);
 /* Removes the entries of distribution dist_id whose path matches (exact, or prefix when it
  * ends in '*'); returns how many. */
 size_t cf_cache_purge(struct cf_cache *c, const char *dist_id, const char *path);
-struct cloudfront_cache_stats;
+/* Removes the entries of distributions keep() says no to (a world without them: a deleted
+ * stack, POST /reset); returns how many. */
+size_t cf_cache_sweep(struct cf_cache *c, bool (*keep)(const char *dist, void *arg), void *arg);
 void cf_cache_stats_get(struct cf_cache *c, struct cloudfront_cache_stats *out);
 void cf_cache_count(struct cf_cache *c, bool hit);
 

@@ -367,9 +367,8 @@ static void failure_obj(struct cf_rq *r, enum cf_fetch_status st, struct cf_obj 
 	o->len = strlen(body);
 }
 
-/* The object for the request's path and method: from the origin (the cache comes first in
- * cf_cache_obtain). *failed: CloudFront could not reach the origin (an error page). */
-static void obtain(struct cf_rq *r, struct cf_obj *o, bool *failed)
+/* From the origin (no cache): the cleaned response, or CloudFront's failure page. */
+static void origin(struct cf_rq *r, struct cf_obj *o, bool *failed)
 {
 	enum cf_fetch_status st = fetch(r, o);
 
@@ -381,6 +380,142 @@ static void obtain(struct cf_rq *r, struct cf_obj *o, bool *failed)
 	*failed = true;
 	failure_obj(r, st, o);
 	HOP(r, "-> %d \"%s\" (§5.4)", o->status, REASONS[st]);
+}
+
+static bool cacheable_request(struct cf_rq *r)
+{
+	unsigned m = cf_method_bit(r->req->method);
+
+	if (!(m & (CF_GET | CF_HEAD)) && !(m == CF_OPTIONS && (r->beh->cached & CF_OPTIONS))) {
+		HOP(r, "cache: %s requests are not cached (§6.7)", r->req->method);
+		return false;
+	}
+	if (r->beh->forward_all) {
+		HOP(r, "cache: the behaviour forwards every header (legacy Headers [\"*\"]): "
+		    "nothing is cached");
+		return false;
+	}
+	if (r->beh->cp->max_ttl == 0) {
+		HOP(r, "cache: the cache policy's MaxTTL is 0 (caching disabled)");
+		return false;
+	}
+	return true;
+}
+
+static int64_t error_min_ttl(const struct cf_dist *d, int status)
+{
+	for (size_t i = 0; i < d->nerrors; i++) {
+		if (d->errors[i].code == status)
+			return d->errors[i].min_ttl;
+	}
+	return 10;
+}
+
+static int64_t ttl_of(struct cf_rq *r, const struct cf_obj *o, const struct cf_obj *hdrs,
+		      struct cf_ttl *t)
+{
+	cf_ttl_decide(r->arena, r->beh->cp, o->status, cf_obj_header(hdrs, "Cache-Control"),
+		      cf_obj_header(hdrs, "Expires"), r->now_ms,
+		      error_min_ttl(r->dist, o->status), t);
+	return t->cacheable ? t->ttl : 0;
+}
+
+static void store(struct cf_rq *r, const char *key, const struct cf_obj *o)
+{
+	struct cf_ttl t;
+
+	if (strcmp(r->req->method, "HEAD") == 0) {
+		HOP(r, "cache: a HEAD response is not stored (a later GET fetches the object)");
+		return;
+	}
+	ttl_of(r, o, o, &t);
+	HOP(r, "cache: %s", t.why);
+	if (t.cacheable)
+		cf_cache_put(r->cf->cache, key, r->dist->id, r->path, o, r->now_ms, t.ttl);
+}
+
+/* A stale object: a conditional request when it has a validator (304 -> RefreshHit); the
+ * stale copy when the origin fails with a 5xx (§6.7); else the new response. */
+static void revalidate(struct cf_rq *r, const char *key, struct cf_hit *hit, struct cf_obj *o,
+		       bool *failed)
+{
+	struct cf_ttl t;
+
+	r->reval_etag = cf_obj_header(&hit->obj, "ETag");
+	r->reval_lm = cf_obj_header(&hit->obj, "Last-Modified");
+	HOP(r, "cache: stale for %lld s%s", (long long)((r->now_ms - hit->expires_ms) / 1000),
+	    r->reval_etag || r->reval_lm ? ": revalidating with the origin" : "");
+	origin(r, o, failed);
+	if (!*failed && o->status == 304 && (r->reval_etag || r->reval_lm)) {
+		const struct cf_obj *h = cf_obj_header(o, "Cache-Control") ? o : &hit->obj;
+		struct cf_obj fresh = hit->obj;
+
+		ttl_of(r, &fresh, h, &t);
+		cf_cache_refresh(r->cf->cache, key, r->now_ms, t.ttl);
+		*o = fresh;
+		r->x_cache = "RefreshHit from cloudfront";
+		r->age = 0;
+		HOP(r, "cache: 304 Not Modified -> RefreshHit, %s", t.why);
+	} else if (*failed || o->status >= 500) {
+		int64_t keep = error_min_ttl(r->dist, *failed ? 502 : o->status);
+
+		HOP(r, "cache: the origin answered %d: the stale object is served for another "
+		    "%lld s (§6.7)", *failed ? 502 : o->status, (long long)keep);
+		cf_cache_refresh(r->cf->cache, key, r->now_ms, keep);
+		*o = hit->obj;
+		*failed = false;
+		r->x_cache = "Hit from cloudfront";
+		r->age = (r->now_ms - hit->stored_ms) / 1000;
+	} else {
+		store(r, key, o);
+	}
+	r->reval_etag = r->reval_lm = NULL;
+}
+
+/* A fresh hit; a viewer If-None-Match equal to its ETag gets 304. */
+static void hit_fresh(struct cf_rq *r, struct cf_hit *hit, struct cf_obj *o)
+{
+	const char *inm = fg_http_header(r->req, "If-None-Match");
+	const char *etag = cf_obj_header(&hit->obj, "ETag");
+
+	*o = hit->obj;
+	r->x_cache = "Hit from cloudfront";
+	r->age = (r->now_ms - hit->stored_ms) / 1000;
+	HOP(r, "cache: hit, age %lld s, expires in %lld s", (long long)r->age,
+	    (long long)((hit->expires_ms - r->now_ms) / 1000));
+	if (inm != NULL && etag != NULL && strcmp(inm, etag) == 0) {
+		o->status = 304;
+		o->body = "";
+		o->len = 0;
+		HOP(r, "the viewer's If-None-Match is the object's ETag: 304");
+	}
+}
+
+/* The object for the request: the cache (§6.7), else the origin. *failed: CloudFront could
+ * not reach the origin (its error page is the object). */
+static void obtain(struct cf_rq *r, struct cf_obj *o, bool *failed)
+{
+	struct cf_hit hit;
+	const char *key;
+
+	*failed = false;
+	if (!cacheable_request(r)) {
+		origin(r, o, failed);
+		return;
+	}
+	key = cf_cache_key(r);
+	if (cf_cache_get(r->cf->cache, key, r->now_ms, r->arena, &hit)) {
+		cf_cache_count(r->cf->cache, hit.fresh);
+		if (hit.fresh)
+			hit_fresh(r, &hit, o);
+		else
+			revalidate(r, key, &hit, o, failed);
+		return;
+	}
+	cf_cache_count(r->cf->cache, false);
+	HOP(r, "cache: miss");
+	origin(r, o, failed);
+	store(r, key, o);
 }
 
 /* CustomErrorResponses (§6.7): the page is fetched through its own behaviour. */
@@ -427,6 +562,7 @@ static enum cf_step obtain_step(struct cf_rq *r)
 	obtain(r, &o, &failed);
 	custom_error(r, &o);
 	cf_resp_policy(r, &o);
+	cf_resp_compress(r, &o);
 	if (o.status >= 400)
 		r->x_cache = "Error from cloudfront";
 	if (failed)

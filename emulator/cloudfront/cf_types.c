@@ -659,9 +659,6 @@ static int dist_validate(struct stack_rctx *c, const cJSON *props, struct fg_err
 	    cf_check_errors(&k, dc) != 0)
 		goto out;
 	warn_unemulated(&k, dc);
-	stack_warn(c, "the CloudFront cache and compression are not emulated yet: every request "
-		   "goes to the origin (X-Cache: Miss from cloudfront) and bodies are never "
-		   "compressed");
 	rc = 0;
 out:
 	cJSON_Delete(ids);

@@ -557,6 +557,11 @@ const struct cf_dist *cf_view_by_id(const struct cf_view *v, const char *id)
 
 /* ------------------------------------------------------------------ compile */
 
+static bool has_dist(const char *id, void *arg)
+{
+	return cf_view_by_id(arg, id) != NULL;
+}
+
 void *cf_view_compile(void *self, const struct stack_world *w, struct fg_err *err)
 {
 	struct cf_view *v = calloc(1, sizeof(*v));
@@ -581,6 +586,11 @@ void *cf_view_compile(void *self, const struct stack_world *w, struct fg_err *er
 	}
 	names_build(v);
 	free(b.pols);
+	/* a distribution gone from the world takes its cached objects and history with it */
+	if (v->owner != NULL && v->owner->cache != NULL)
+		cf_cache_sweep(v->owner->cache, has_dist, v);
+	if (v->owner != NULL)
+		cf_inval_sweep(v->owner, has_dist, v);
 	return v;
 }
 

@@ -41,6 +41,8 @@ void cloudfront_destroy(struct cloudfront **cp);
  * cache-mib=N. An unknown key or value is an error and changes nothing. Call before serving.
  */
 int cloudfront_set_fidelity(struct cloudfront *cf, const char *spec, struct fg_err *err);
+/* Tells the module which world slot holds its view (from fg_app_add_service). */
+void cloudfront_set_slot(struct cloudfront *cf, unsigned slot);
 /* Registers AWS::CloudFront::Distribution, CachePolicy, OriginRequestPolicy,
  * ResponseHeadersPolicy and VpcOrigin. */
 void cloudfront_register_types(struct cloudfront *cf, struct stack_registry *r);
@@ -56,5 +58,24 @@ const struct fg_service *cloudfront_service(struct cloudfront *cf);
  * names under cloudfront.net (API Gateway's EDGE targets).
  */
 const struct fg_service *cloudfront_unknown_service(struct cloudfront *cf);
+
+/* Cache entries, bytes held, hits and misses since start (the benchmark, tests). */
+struct cloudfront_cache_stats {
+	size_t entries, bytes, limit;
+	uint64_t hits, misses;
+};
+void cloudfront_cache_stats(struct cloudfront *cf, struct cloudfront_cache_stats *out);
+/*
+ * POST /distributions/{id}/invalidations (control API): body {"Paths": ["/a", "/img/x*"]} or
+ * CloudFront's {"InvalidationBatch": {"Paths": {"Items": [...]}, "CallerReference": "..."}}.
+ * Paths start with '/', '*' only last (§6.9); the matching cached objects are purged at once.
+ * Returns the invalidation {"Id","Status":"Completed","CreateTime","InvalidationBatch",
+ * "Purged"} (new tree), or NULL with err (404 NoSuchDistribution, 400 InvalidArgument).
+ */
+cJSON *cloudfront_invalidate(struct cloudfront *cf, const struct stack_world *w, const char *id,
+			     const cJSON *body, int64_t now_ms, struct fg_err *err);
+/* GET: {"InvalidationList": {"Quantity", "Items": [...]}} newest first, or NULL with err. */
+cJSON *cloudfront_invalidations(struct cloudfront *cf, const struct stack_world *w,
+				const char *id, struct fg_err *err);
 
 #endif

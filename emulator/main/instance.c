@@ -287,6 +287,7 @@ static int wire_services(struct fg_instance *inst, const struct fg_instance_conf
 	cloudfront_register_types(inst->cloudfront, fg_app_registry(app));
 	if (fg_app_add_service(app, cloudfront_service(inst->cloudfront), &slot, err) != 0)
 		return -1;
+	cloudfront_set_slot(inst->cloudfront, slot);
 	apigw_register_types(inst->apigw, fg_app_registry(app));
 	if (fg_app_add_service(app, apigw_service(inst->apigw), &slot, err) != 0 ||
 	    fg_app_add_service(app, cloudfront_unknown_service(inst->cloudfront), &slot,
@@ -417,7 +418,8 @@ int fg_instance_start(const struct fg_instance_config *cfg, struct fg_instance *
 			.log = fg_app_log(inst->app),
 		};
 		struct cp_config cc = { .listen_fd = cp_fd, .token = cfg->control_token,
-					.app = inst->app, .version = FG_VERSION };
+					.app = inst->app, .version = FG_VERSION,
+					.cloudfront = inst->cloudfront };
 		struct tls_term_cfg tc = {
 			.listen_fd = https_fd, .app = inst->app, .ca = inst->ca,
 			.certs = acm_certs(inst->acm), .extra = inst->sites, .nextra = inst->nsites,

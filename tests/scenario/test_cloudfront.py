@@ -5,7 +5,7 @@ wrong origin path Missing Authentication Token, a client that signed for the dis
 name InvalidSignatureException with the origin's host in the echo, Authorization dropped on
 GET. Origins that are not emulated endpoints are a Python server on localhost. Each test cites
 the section it follows; fixtures/cloudfront/api.yaml describes the distributions."""
-import datetime
+import gzip
 import http.client
 import http.server
 import json
@@ -22,6 +22,7 @@ from botocore.credentials import Credentials
 from fg import FIXTURES, Frontgate
 
 API = os.path.join(FIXTURES, "cloudfront", "api.yaml")
+CACHE = os.path.join(FIXTURES, "cloudfront", "cache.yaml")
 API_HOST = "cfap1d0001.execute-api.us-east-1.amazonaws.com"
 ALICE = Credentials("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 MAT = b'{"message":"Missing Authentication Token"}'
@@ -123,12 +124,16 @@ class Backend:
                     route = (200, [("Content-Type", "application/json")],
                              json.dumps({"path": self.path}).encode())
                 status, headers, payload = route
+                etag = dict((k.lower(), v) for k, v in headers).get("etag")
+                if etag and self.headers.get("If-None-Match") == etag:
+                    status, payload = 304, b""
                 self.send_response(status)
                 for k, v in headers:
                     self.send_header(k, v)
-                self.send_header("Content-Length", str(len(payload)))
+                if status != 304:
+                    self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
-                if self.command != "HEAD":
+                if self.command != "HEAD" and status != 304:
                     self.wfile.write(payload)
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = handle_one
@@ -470,6 +475,244 @@ class Failures(Base):
         # and the alias is served by the first distribution
         r = send(self.f.http_port, "GET", "/", "shop.example.test")
         self.assertCloudFront(r, r.header("X-Cache"))
+
+
+class Cache(Base):
+    """fixtures/cloudfront/cache.yaml: the cache on frontgate's clock (§6.7), invalidations
+    (§6.9), compression (§6.8), custom error responses and response headers policies."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.backend = Backend()
+        cls.f = Frontgate(fixtures=[CACHE], params={"BackendPort": cls.backend.port})
+        out = cls.f.control("GET", "/stacks/cache").json()["Outputs"]
+        cls.host, cls.id = out["Site"], out["SiteId"]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.f.stop()
+        cls.backend.stop()
+
+    def setUp(self):
+        r = self.f.control("PUT", "/clock", {"now": "2026-01-01T00:00:00Z"})
+        self.assertEqual(r.status, 200, r.body)
+
+    def advance(self, seconds):
+        r = self.f.control("PUT", "/clock", {"advanceSeconds": seconds})
+        self.assertEqual(r.status, 200, r.body)
+
+    def route(self, path, cache_control=None, status=200, body=b"payload", ctype="text/plain",
+              extra=()):
+        headers = [("Content-Type", ctype)] + list(extra)
+        if cache_control:
+            headers.append(("Cache-Control", cache_control))
+        self.backend.routes["/site" + path] = (status, headers, body)
+
+    def hits(self, path):
+        return sum(1 for q in self.backend.requests if q["path"].split("?")[0] == "/site" + path)
+
+    def get(self, path, headers=(), method="GET", body=None):
+        return send(self.f.http_port, method, path, self.host, headers, body)
+
+    def test_miss_then_hit_with_age(self):
+        # §6.7: max-age=100 -> Miss, then Hit with Age on frontgate's clock; expired -> Miss
+        self.route("/a", "max-age=100")
+        r = self.get("/a")
+        self.assertCloudFront(r, "Miss from cloudfront")
+        self.assertIsNone(r.header("Age"))
+        self.advance(30)
+        r = self.get("/a")
+        self.assertCloudFront(r, "Hit from cloudfront")
+        self.assertEqual(r.header("Age"), "30")
+        self.assertEqual(r.body, b"payload")
+        self.assertEqual(self.hits("/a"), 1)
+        self.advance(71)
+        self.assertEqual(self.get("/a").header("X-Cache"), "Miss from cloudfront")
+        self.assertEqual(self.hits("/a"), 2)
+
+    def test_refresh_hit(self):
+        # §5.5 / §6.7: a stale object with an ETag is revalidated: 304 -> RefreshHit
+        self.route("/etag", "max-age=10", extra=[("ETag", '"v1"')])
+        self.get("/etag")
+        self.advance(11)
+        r = self.get("/etag")
+        self.assertEqual(r.header("X-Cache"), "RefreshHit from cloudfront")
+        self.assertEqual((r.status, r.body), (200, b"payload"))
+        self.assertEqual(self.backend.header("If-None-Match"), '"v1"')
+        self.assertEqual(self.get("/etag").header("X-Cache"), "Hit from cloudfront")
+
+    def test_no_store(self):
+        # §6.7: no-store with MinTTL 0 is never cached; with MinTTL 1 (CachingOptimized) it is
+        # cached for MinTTL
+        self.route("/q/ns", "no-store")
+        self.get("/q/ns")
+        self.assertEqual(self.get("/q/ns").header("X-Cache"), "Miss from cloudfront")
+        self.assertEqual(self.hits("/q/ns"), 2)
+        self.route("/ns", "no-store")
+        self.get("/ns")
+        self.assertEqual(self.get("/ns").header("X-Cache"), "Hit from cloudfront")
+        self.advance(2)
+        self.assertEqual(self.get("/ns").header("X-Cache"), "Miss from cloudfront")
+
+    def test_s_maxage_over_max_age(self):
+        # §6.7: s-maxage wins for CloudFront
+        self.route("/s", "max-age=1000, s-maxage=10")
+        self.get("/s")
+        self.advance(9)
+        self.assertEqual(self.get("/s").header("X-Cache"), "Hit from cloudfront")
+        self.advance(2)
+        self.assertEqual(self.get("/s").header("X-Cache"), "Miss from cloudfront")
+
+    def test_min_and_max_ttl_clamp(self):
+        # §6.7: max-age clamped into [MinTTL 50, MaxTTL 100]; no header -> DefaultTTL 60
+        self.route("/min/short", "max-age=10")
+        self.route("/min/long", "max-age=1000")
+        self.route("/min/none")
+        for p in ("/min/short", "/min/long", "/min/none"):
+            self.get(p)
+        self.advance(45)
+        self.assertEqual(self.get("/min/short").header("X-Cache"), "Hit from cloudfront")
+        self.advance(10)   # 55 s
+        self.assertEqual(self.get("/min/short").header("X-Cache"), "Miss from cloudfront")
+        self.assertEqual(self.get("/min/none").header("X-Cache"), "Hit from cloudfront")
+        self.advance(10)   # 65 s
+        self.assertEqual(self.get("/min/none").header("X-Cache"), "Miss from cloudfront")
+        self.assertEqual(self.get("/min/long").header("X-Cache"), "Hit from cloudfront")
+        self.advance(40)   # 105 s
+        self.assertEqual(self.get("/min/long").header("X-Cache"), "Miss from cloudfront")
+
+    def test_query_strings_in_the_key(self):
+        # §6.7: only v is in the key (and forwarded); other parameters neither
+        self.route("/q/x", "max-age=60")
+        self.assertEqual(self.get("/q/x?v=1&other=9").header("X-Cache"), "Miss from cloudfront")
+        self.assertEqual(self.backend.last()["path"], "/site/q/x?v=1")
+        self.assertEqual(self.get("/q/x?v=1&other=8").header("X-Cache"), "Hit from cloudfront")
+        self.assertEqual(self.get("/q/x?v=2").header("X-Cache"), "Miss from cloudfront")
+
+    def test_error_caching(self):
+        # §6.7: 500 is always cached, for ErrorCachingMinTTL (30 here); 403 only with max-age
+        self.route("/boom", status=500, body=b"down")
+        r = self.get("/boom")
+        self.assertEqual(r.status, 500)
+        self.assertEqual(r.header("X-Cache"), "Error from cloudfront")
+        self.advance(20)
+        self.get("/boom")
+        self.assertEqual(self.hits("/boom"), 1, "served from the cache")
+        self.advance(11)
+        self.get("/boom")
+        self.assertEqual(self.hits("/boom"), 2)
+        self.route("/deny", status=403, body=b"no")
+        self.get("/deny")
+        self.get("/deny")
+        self.assertEqual(self.hits("/deny"), 2, "403 without max-age is not cached")
+
+    def test_methods_not_cached(self):
+        # §6.7: only GET/HEAD (and OPTIONS when cached) are cached
+        self.route("/m", "max-age=60")
+        self.get("/m", method="POST", body=b"x")
+        self.assertEqual(self.get("/m").header("X-Cache"), "Miss from cloudfront")
+
+    def test_invalidation(self):
+        # §6.9: purged at once; '*' only last; listed afterwards
+        self.route("/inv/a", "max-age=600")
+        self.route("/inv/b", "max-age=600")
+        self.get("/inv/a")
+        self.get("/inv/b")
+        self.assertEqual(self.get("/inv/a").header("X-Cache"), "Hit from cloudfront")
+        r = self.f.control("POST", f"/distributions/{self.id}/invalidations",
+                           {"Paths": ["/inv/*"]})
+        self.assertEqual(r.status, 201, r.body)
+        doc = r.json()
+        self.assertEqual((doc["Status"], doc["Purged"]), ("Completed", 2))
+        self.assertRegex(doc["Id"], r"^I[A-Z0-9]{13}$")
+        self.assertEqual(self.get("/inv/a").header("X-Cache"), "Miss from cloudfront")
+        r = self.f.control("GET", f"/distributions/{self.id}/invalidations")
+        self.assertEqual(r.json()["InvalidationList"]["Items"][0]["Id"], doc["Id"])
+        r = self.f.control("POST", f"/distributions/{self.id}/invalidations",
+                           {"Paths": ["/a*b"]})
+        self.assertEqual(r.status, 400, r.body)
+        r = self.f.control("POST", "/distributions/ENOPE/invalidations", {"Paths": ["/"]})
+        self.assertEqual((r.status, r.json()["error"]["code"]), (404, "NoSuchDistribution"))
+
+    def test_compression(self):
+        # §6.8: gzip / br for an accepted type of 1,000+ bytes; the cache keeps one copy per
+        # encoding (the normalised Accept-Encoding is in the key)
+        big = b"console.log('frontgate');\n" * 100
+        self.route("/app.js", "max-age=60", body=big, ctype="application/javascript",
+                   extra=[("ETag", '"abc"')])
+        r = self.get("/app.js", [("Accept-Encoding", "gzip")])
+        self.assertEqual(r.header("Content-Encoding"), "gzip")
+        self.assertEqual(gzip.decompress(r.body), big)
+        self.assertEqual(r.header("ETag"), 'W/"abc"', "§5.5: a strong ETag becomes weak")
+        r = self.get("/app.js", [("Accept-Encoding", "gzip, deflate, br")])
+        self.assertEqual(r.header("Content-Encoding"), "br", "Brotli preferred")
+        self.assertLess(len(r.body), len(big))
+        r = self.get("/app.js")
+        self.assertIsNone(r.header("Content-Encoding"))
+        self.assertEqual(r.body, big)
+        self.route("/small.js", "max-age=60", body=b"x" * 999, ctype="application/javascript")
+        r = self.get("/small.js", [("Accept-Encoding", "gzip")])
+        self.assertIsNone(r.header("Content-Encoding"), "under 1,000 bytes")
+        self.route("/img.png", "max-age=60", body=b"x" * 5000, ctype="image/png")
+        r = self.get("/img.png", [("Accept-Encoding", "gzip")])
+        self.assertIsNone(r.header("Content-Encoding"), "not a compressible type")
+        self.route("/q/big.js", "max-age=60", body=big, ctype="application/javascript")
+        r = self.get("/q/big.js", [("Accept-Encoding", "gzip")])
+        self.assertIsNone(r.header("Content-Encoding"), "Compress is off on /q/*")
+
+    def test_custom_error_response(self):
+        # §6.7: a 404 on /spa/* becomes /index.html (fetched through its behaviour) with 200
+        self.route("/index.html", "max-age=60", body=b"<app>", ctype="text/html")
+        self.route("/spa/deep/link", status=404, body=b"nope")
+        r = self.get("/spa/deep/link")
+        self.assertEqual((r.status, r.body), (200, b"<app>"))
+        self.assertIn("CustomErrorResponses: 404 -> page /index.html",
+                      json.dumps(self.trace(r)))
+
+    def test_response_headers_policies(self):
+        # managed SecurityHeadersPolicy on the default behaviour; a CORS policy on /cors/*
+        self.route("/sec", "max-age=60", extra=[("X-Frame-Options", "DENY")])
+        r = self.get("/sec")
+        self.assertEqual(r.header("Strict-Transport-Security"), "max-age=31536000")
+        self.assertEqual(r.header("X-Content-Type-Options"), "nosniff")
+        self.assertEqual(r.header("X-Frame-Options"), "DENY", "Override false keeps the origin's")
+        self.route("/cors/x", extra=[("X-Powered-By", "php"),
+                                     ("Access-Control-Allow-Origin", "*")])
+        r = self.get("/cors/x", [("Origin", "https://app.example.test")])
+        self.assertEqual(r.header("Access-Control-Allow-Origin"), "https://app.example.test",
+                         "OriginOverride: the policy's value")
+        self.assertEqual(r.header("X-Served-By"), "frontgate")
+        self.assertIsNone(r.header("X-Powered-By"), "RemoveHeadersConfig")
+        r = self.get("/cors/x", [("Origin", "https://app.example.test"),
+                                 ("Access-Control-Request-Method", "POST")], method="OPTIONS")
+        self.assertEqual(r.header("Access-Control-Allow-Methods"), "GET,POST")
+        self.assertEqual(r.header("Access-Control-Max-Age"), "600")
+        r = self.get("/cors/x", [("Origin", "https://evil.example.test")])
+        self.assertEqual(r.header("Access-Control-Allow-Origin"), "*",
+                         "another origin: the policy adds nothing, the origin's header stays")
+
+    def test_cache_stats(self):
+        # GET /cloudfront/cache: what the cache holds
+        self.route("/stats", "max-age=60")
+        self.get("/stats")
+        self.get("/stats")
+        st = self.f.control("GET", "/cloudfront/cache").json()
+        self.assertGreaterEqual(st["Entries"], 1)
+        self.assertGreaterEqual(st["Hits"], 1)
+        self.assertEqual(st["LimitBytes"], 64 << 20)
+
+    def test_reset_empties_the_cache(self):
+        # POST /reset: the distribution is gone, and so are its objects
+        f = Frontgate(fixtures=[CACHE], params={"BackendPort": self.backend.port})
+        try:
+            host = f.control("GET", "/stacks/cache").json()["Outputs"]["Site"]
+            self.route("/r", "max-age=600")
+            send(f.http_port, "GET", "/r", host)
+            self.assertEqual(f.control("GET", "/cloudfront/cache").json()["Entries"], 1)
+            f.control("POST", "/reset")
+            self.assertEqual(f.control("GET", "/cloudfront/cache").json()["Entries"], 0)
+        finally:
+            f.stop()
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@
 #include "cloudfront/cf_priv.h"
 #include "tap.h"
 
-static const struct stack_defaults def = { "123456789012", "us-east-1" };
+static const struct stack_defaults def __attribute__((unused)) = { "123456789012", "us-east-1" };
 
 struct fx {
 	struct fg_clock clock;
@@ -25,7 +25,7 @@ struct fx {
 	cJSON *doc;              /* the last deployed stack document */
 };
 
-static cJSON *J(const char *text)
+static inline cJSON *J(const char *text)
 {
 	char *s = strdup(text);
 	cJSON *j;
@@ -41,7 +41,7 @@ static cJSON *J(const char *text)
 	return j;
 }
 
-static void fx_init(struct fx *f)
+static inline void fx_init(struct fx *f)
 {
 	struct cloudfront_deps d;
 
@@ -56,7 +56,7 @@ static void fx_init(struct fx *f)
 	f->w = stack_world_new(NULL);
 }
 
-static void fx_fini(struct fx *f)
+static inline void fx_fini(struct fx *f)
 {
 	cf_view_release(f->view);
 	stack_world_rel(&f->w);
@@ -67,7 +67,7 @@ static void fx_fini(struct fx *f)
 }
 
 /* Deploys tpl as stack name in region (NULL: us-east-1); 0 or -1 (f->err). */
-static int deploy_in(struct fx *f, const char *name, const char *region, const char *tpl)
+static inline int deploy_in(struct fx *f, const char *name, const char *region, const char *tpl)
 {
 	cJSON *t = J(tpl), *stacks = NULL, *doc = NULL;
 	struct stack_request req = { .name = name, .template = t, .now_ms = 1767225600000,
@@ -91,13 +91,13 @@ static int deploy_in(struct fx *f, const char *name, const char *region, const c
 	return rc;
 }
 
-static int deploy(struct fx *f, const char *name, const char *tpl)
+static inline int deploy(struct fx *f, const char *name, const char *tpl)
 {
 	return deploy_in(f, name, NULL, tpl);
 }
 
 /* The deployed resource with this logical id in the last stack document. */
-static const cJSON *resource(const struct fx *f, const char *logical)
+static inline const cJSON *resource(const struct fx *f, const char *logical)
 {
 	const cJSON *r;
 
@@ -108,7 +108,7 @@ static const cJSON *resource(const struct fx *f, const char *logical)
 	return NULL;
 }
 
-static const char *attr(const struct fx *f, const char *logical, const char *name)
+static inline const char *attr(const struct fx *f, const char *logical, const char *name)
 {
 	const cJSON *a = cJSON_GetObjectItemCaseSensitive(resource(f, logical), "Attributes");
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(a, name);
@@ -116,7 +116,7 @@ static const char *attr(const struct fx *f, const char *logical, const char *nam
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static bool warned(const struct fx *f, const char *text)
+static inline bool warned(const struct fx *f, const char *text)
 {
 	const cJSON *w;
 
@@ -126,7 +126,7 @@ static bool warned(const struct fx *f, const char *text)
 	return false;
 }
 
-static bool err_has(const struct fx *f, const char *text)
+static inline bool err_has(const struct fx *f, const char *text)
 {
 	bool yes = strstr(f->err.message, text) != NULL;
 
