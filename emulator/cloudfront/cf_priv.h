@@ -368,6 +368,7 @@ struct cf_rq {
 	bool generated;                /* CloudFront's own answer (error page, redirect) */
 	const char *reval_etag;        /* revalidating a stale object: If-None-Match */
 	const char *reval_lm;          /* and If-Modified-Since */
+	const char *upstream_via;      /* the Via of an origin that is CloudFront (§5.6) */
 };
 
 void cf_serve(void *self, const struct stack_world *w, const void *view,

@@ -106,9 +106,12 @@ static void obj_set(struct fg_arena *a, struct cf_obj *o, const char *name, cons
 
 /* --------------------------------------------------------------- §5.5 clean */
 
+/* Removed from origin responses (§5.5), with CloudFront's own headers, which this layer sets
+ * again (an origin that is another distribution sent its own). */
 static const char *const HOP[] = { "Connection", "Keep-Alive", "Proxy-Connection", "Trailer",
 				   "Transfer-Encoding", "Upgrade", "Content-Length", "Via",
-				   "Date", NULL };
+				   "Date", "X-Cache", "X-Amz-Cf-Pop", "X-Amz-Cf-Id", "Age",
+				   NULL };
 
 static bool in_list(const char *const *l, const char *name)
 {
@@ -169,6 +172,10 @@ void cf_resp_clean(struct cf_rq *r, struct cf_obj *o)
 	for (size_t i = 0; i < o->nh; i++) {
 		const char *name = o->h[i].name, *value = o->h[i].value;
 
+		/* §5.6: CloudFront in front of CloudFront: each layer adds its own Via entry;
+		 * any other origin's Via is replaced (§5.5) */
+		if (strcasecmp(name, "Via") == 0 && strstr(value, "(CloudFront)") != NULL)
+			r->upstream_via = value;
 		if (in_list(HOP, name))
 			continue;
 		if (strcasecmp(name, "Set-Cookie") == 0 && !cookies_forwarded(r->beh)) {
@@ -277,7 +284,8 @@ void cf_resp_deliver(struct cf_rq *r, const struct cf_obj *o)
 	resp->body = o->body != NULL ? o->body : "";
 	resp->body_len = o->len;
 	fg_http_add_header(resp, "X-Cache", r->x_cache);
-	fg_http_add_header(resp, "Via", r->via);
+	fg_http_add_header(resp, "Via", r->upstream_via != NULL
+			   ? fg_arena_printf(r->arena, "%s, %s", r->upstream_via, r->via) : r->via);
 	fg_http_add_header(resp, "X-Amz-Cf-Pop", CF_POP);
 	fg_http_add_header(resp, "X-Amz-Cf-Id", r->cf_id);
 	if (r->age >= 0)

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import socket
+import subprocess
 import threading
 import unittest
 
@@ -454,6 +455,38 @@ class Failures(Base):
         self.assertIn(b"<Code>NoSuchBucket</Code>", r.body)
         self.assertCloudFront(r, "Error from cloudfront")
 
+    def test_cloudfront_in_front_of_cloudfront_loop(self):
+        # §5.6: an origin that is a distribution (here itself, through Route 53 and its alias)
+        # is entered in-process; each layer adds its Via entry; frontgate stops after 8 layers
+        # (AWS's limit is UNCONFIRMED) with a 502
+        cert = {"Type": "AWS::CertificateManager::Certificate",
+                "Metadata": {"Frontgate": {"Approved": True}},
+                "Properties": {"DomainName": "loop.example.test", "ValidationMethod": "EMAIL"}}
+        dist = {"Type": "AWS::CloudFront::Distribution", "Properties": {"DistributionConfig": {
+            "Enabled": True, "Aliases": ["loop.example.test"],
+            "ViewerCertificate": {"AcmCertificateArn": {"Ref": "Cert"},
+                                  "SslSupportMethod": "sni-only"},
+            "Origins": [{"Id": "self", "DomainName": "loop.example.test",
+                         "CustomOriginConfig": {"OriginProtocolPolicy": "https-only"}}],
+            "DefaultCacheBehavior": {"TargetOriginId": "self", "ViewerProtocolPolicy":
+                                     "allow-all", "CachePolicyId":
+                                     "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"}}}}
+        tpl = {"Resources": {
+            "Zone": {"Type": "AWS::Route53::HostedZone", "Properties": {"Name": "example.test"}},
+            "Cert": cert, "D": dist,
+            "Rec": {"Type": "AWS::Route53::RecordSet", "Properties": {
+                "HostedZoneId": {"Ref": "Zone"}, "Name": "loop.example.test", "Type": "A",
+                "AliasTarget": {"DNSName": {"Fn::GetAtt": ["D", "DomainName"]},
+                                "HostedZoneId": "Z2FDTNDATAQYW2"}}}}}
+        self.f.deploy("loop", tpl)
+        r = send(self.f.http_port, "GET", "/x", "loop.example.test")
+        self.assertEqual(r.status, 502)
+        self.assertEqual(r.header("Via").count("(CloudFront)"), 9)
+        self.assertEqual(len([k for k, _ in r.headers if k.lower() == "x-cache"]), 1,
+                         "each layer replaces X-Cache, X-Amz-Cf-Id, X-Amz-Cf-Pop")
+        self.assertIn(b"CloudFront wasn't able to connect to the origin.", r.body)
+        self.f.control("DELETE", "/stacks/loop")
+
     def test_duplicate_alias_across_stacks(self):
         # §5.1: CNAMEAlreadyExists, with a certificate covering the alias in us-east-1
         cert = {"Type": "AWS::CertificateManager::Certificate",
@@ -713,6 +746,114 @@ class Cache(Base):
             self.assertEqual(f.control("GET", "/cloudfront/cache").json()["Entries"], 0)
         finally:
             f.stop()
+
+
+class Viewers(Base):
+    """HTTPS to distributions (§5.1, §5.2), geographic restriction and origin groups."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.backend = Backend()
+        cls.f = Frontgate()
+        web = {"Id": "web", "DomainName": "localhost", "CustomOriginConfig": {
+            "OriginProtocolPolicy": "http-only", "HTTPPort": cls.backend.port}}
+        dead = {"Id": "dead", "DomainName": "localhost", "CustomOriginConfig": {
+            "OriginProtocolPolicy": "http-only", "HTTPPort": free_port()}}
+        behaviour = {"TargetOriginId": "web", "ViewerProtocolPolicy": "https-only",
+                     "CachePolicyId": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"}
+        tpl = {"Resources": {
+            "Cert": {"Type": "AWS::CertificateManager::Certificate",
+                     "Metadata": {"Frontgate": {"Approved": True}},
+                     "Properties": {"DomainName": "www.shop.test", "ValidationMethod": "EMAIL"}},
+            "D": {"Type": "AWS::CloudFront::Distribution",
+                  "Metadata": {"Frontgate": {"ViewerCountry": "DE"}},
+                  "Properties": {"DistributionConfig": {
+                      "Enabled": True, "Aliases": ["www.shop.test"],
+                      "ViewerCertificate": {"AcmCertificateArn": {"Ref": "Cert"},
+                                            "SslSupportMethod": "sni-only",
+                                            "MinimumProtocolVersion": "TLSv1.2_2021"},
+                      "Restrictions": {"GeoRestriction": {"RestrictionType": "whitelist",
+                                                          "Locations": ["DE", "FR"]}},
+                      "Origins": [web, dead],
+                      "OriginGroups": {"Quantity": 1, "Items": [{
+                          "Id": "group",
+                          "FailoverCriteria": {"StatusCodes": {"Quantity": 2,
+                                                               "Items": [500, 502]}},
+                          "Members": {"Quantity": 2, "Items": [{"OriginId": "dead"},
+                                                               {"OriginId": "web"}]}}]},
+                      "CacheBehaviors": [dict(behaviour, PathPattern="/g/*",
+                                              TargetOriginId="group",
+                                              ViewerProtocolPolicy="allow-all")],
+                      "DefaultCacheBehavior": behaviour}}}},
+            "Outputs": {"N": {"Value": {"Fn::GetAtt": ["D", "DomainName"]}}}}
+        cls.f.deploy("shop", tpl)
+        cls.name = cls.f.control("GET", "/stacks/shop").json()["Outputs"]["N"]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.f.stop()
+        cls.backend.stop()
+
+    def curl(self, url, *args):
+        return subprocess.run(["curl", "-sS", "-i", "--max-time", "20", "--cacert",
+                               self.f.ready["ca"], "--connect-to",
+                               f"::127.0.0.1:{self.f.https_port}", *args, url],
+                              capture_output=True, text=True, timeout=30)
+
+    def s_client(self, name, *args):
+        p = subprocess.run(["openssl", "s_client", "-connect",
+                            f"127.0.0.1:{self.f.https_port}", "-brief", "-servername", name,
+                            *args], stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                           timeout=30)
+        return p.returncode, p.stdout + p.stderr
+
+    def test_alias_over_https(self):
+        # §5.1: the alias is served with its ACM certificate (curl verifies it against the
+        # local CA); https-only is satisfied
+        p = self.curl("https://www.shop.test/x")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("HTTP/1.1 200", p.stdout)
+        self.assertIn("X-Cache: Miss from cloudfront", p.stdout)
+
+    def test_alias_policy(self):
+        # §5.2: MinimumProtocolVersion TLSv1.2_2021 refuses TLS 1.1 in the handshake
+        code, out = self.s_client("www.shop.test", "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0")
+        self.assertNotEqual(code, 0, out)
+        self.assertIn("alert protocol version", out)
+        code, out = self.s_client("www.shop.test", "-tls1_2")
+        self.assertEqual(code, 0, out)
+
+    def test_default_name_forces_tlsv1(self):
+        # §5.1: the default certificate (*.cloudfront.net) forces TLSv1: TLS 1.1 is accepted
+        code, out = self.s_client(self.name, "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0")
+        self.assertEqual(code, 0, out)
+        p = self.curl(f"https://{self.name}/x")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("HTTP/1.1 200", p.stdout)
+
+    def test_https_only_over_http(self):
+        r = send(self.f.http_port, "GET", "/x", "www.shop.test")
+        self.assertPage(r, 403, BAD_REQUEST)
+
+    def test_geo_restriction(self):
+        # GeoRestriction whitelist DE, FR: the distribution's viewer country (DE) passes; the
+        # frontgate-only test header X-Frontgate-Viewer-Country says otherwise -> 403
+        p = self.curl("https://www.shop.test/geo")
+        self.assertIn("HTTP/1.1 200", p.stdout)
+        p = self.curl("https://www.shop.test/geo", "-H", "X-Frontgate-Viewer-Country: US")
+        self.assertIn("HTTP/1.1 403", p.stdout)
+        self.assertIn("Request blocked.", p.stdout)
+        self.backend.requests.clear()
+        self.curl("https://www.shop.test/geo2", "-H", "X-Frontgate-Viewer-Country: FR")
+        self.assertIsNone(self.backend.header("X-Frontgate-Viewer-Country"),
+                          "the test header is never forwarded")
+
+    def test_origin_group_failover(self):
+        # origin groups: the primary cannot be reached -> the secondary answers
+        r = send(self.f.http_port, "GET", "/g/x", self.name)
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(self.backend.last()["path"], "/g/x")
+        self.assertIn("failover to web", json.dumps(self.trace(r)))
 
 
 if __name__ == "__main__":
