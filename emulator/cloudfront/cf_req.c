@@ -159,6 +159,38 @@ static size_t request_size(const struct fg_http_req *req)
 	return n;
 }
 
+/* §1.7: the TLS connection was made for an alias of one account's distribution and Host names
+ * another account's distribution -> 421, CloudFront's nginx-style page. */
+static bool misdirected(struct cf_rq *r)
+{
+	static const char page421[] =
+		"<html>\n<head><title>421 Misdirected Request</title></head>\n"
+		"<body bgcolor=\"white\">\n<center><h1>421 Misdirected Request</h1></center>\n"
+		"<hr><center>CloudFront</center>\n</body>\n</html>\n";
+	const char *sni = r->req->sni;
+	const struct cf_dist *s;
+	bool alias = false;
+	size_t n = strcspn(r->req->host, ":");
+
+	if (sni == NULL || (strlen(sni) == n && strncasecmp(sni, r->req->host, n) == 0))
+		return false;
+	s = cf_view_find(r->view, sni, &alias);
+	if (s == NULL || !alias || strcmp(s->account, r->dist->account) == 0)
+		return false;
+	HOP(r, "§1.7 SNI '%s' is an alias of distribution %s (account %s) but Host names %s of "
+	    "account %s: CloudFront refuses another account's name on the connection -> 421",
+	    sni, s->id, s->account, r->dist->id, r->dist->account);
+	r->resp->nhdr = 0;
+	fg_http_add_header(r->resp, "Server", "CloudFront");
+	fg_http_set_body(r->resp, 421, "text/html", page421, sizeof(page421) - 1);
+	fg_http_add_header(r->resp, "X-Cache", "Error from cloudfront");
+	fg_http_add_header(r->resp, "Via", r->via);
+	fg_http_add_header(r->resp, "X-Amz-Cf-Pop", CF_POP);
+	fg_http_add_header(r->resp, "X-Amz-Cf-Id", r->cf_id);
+	r->generated = true;
+	return true;
+}
+
 static enum cf_step recv_step(struct cf_rq *r)
 {
 	const struct fg_http_req *req = r->req;
@@ -173,6 +205,8 @@ static enum cf_step recv_step(struct cf_rq *r)
 				     "answer are UNCONFIRMED, §5.6)", layers(req)));
 		return CF_DONE;
 	}
+	if (misdirected(r))
+		return CF_DONE;
 	if (!r->dist->enabled) {
 		page(r, 403, CF_REASON_BAD_REQUEST, "the distribution is disabled (Enabled: false)");
 		return CF_DONE;

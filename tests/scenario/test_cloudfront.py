@@ -286,6 +286,25 @@ class Seeds(Base):
         self.assertEqual((r.status, r.body), (403, MAT))
         self.assertIn("Authorization not forwarded", json.dumps(self.trace(r)))
 
+    def test_alias_is_the_custom_domain(self):
+        # §8 S5 / §2.4: alias == the API's REGIONAL custom domain name, origin = its d-...
+        # target, Host and Authorization forwarded: API Gateway serves the custom domain and a
+        # client that signed for the alias verifies
+        h = signed("GET", "https://api.shop.test/iam")
+        r = send(self.f.http_port, "GET", "/iam", "api.shop.test",
+                 [(k, v) for k, v in h if k.lower() != "host"])
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(r.json()["caller"], "arn:aws:iam::123456789012:user/alice")
+        self.assertCloudFront(r)
+        hops = json.dumps(self.trace(r))
+        self.assertRegex(hops, r"in-process connection to d-[a-z0-9]{10}\.execute-api")
+
+    def test_custom_domain_target_without_host(self):
+        # §1.3: the d-... target name is not served under its own name -> 403 Forbidden
+        r = self.get("FrontNoHost", "/greetings")
+        self.assertEqual((r.status, r.body), (403, FORBIDDEN))
+        self.assertCloudFront(r, "Error from cloudfront")
+
     # ----------------------------------------------------------- §6.4 origin request
 
     def test_default_origin_request_headers(self):
@@ -834,6 +853,33 @@ class Viewers(Base):
     def test_https_only_over_http(self):
         r = send(self.f.http_port, "GET", "/x", "www.shop.test")
         self.assertPage(r, 403, BAD_REQUEST)
+
+    def test_another_accounts_alias_on_the_connection(self):
+        # §1.7: TLS made for www.shop.test (account 123456789012), Host names another
+        # account's alias -> 421 Misdirected Request; the same account's default name is served
+        tpl = {"Resources": {
+            "Cert": {"Type": "AWS::CertificateManager::Certificate",
+                     "Metadata": {"Frontgate": {"Approved": True}},
+                     "Properties": {"DomainName": "other.shop.test",
+                                    "ValidationMethod": "EMAIL"}},
+            "D": {"Type": "AWS::CloudFront::Distribution", "Properties": {
+                "DistributionConfig": {
+                    "Enabled": True, "Aliases": ["other.shop.test"],
+                    "ViewerCertificate": {"AcmCertificateArn": {"Ref": "Cert"},
+                                          "SslSupportMethod": "sni-only"},
+                    "Origins": [{"Id": "web", "DomainName": "localhost", "CustomOriginConfig": {
+                        "OriginProtocolPolicy": "http-only", "HTTPPort": self.backend.port}}],
+                    "DefaultCacheBehavior": {"TargetOriginId": "web",
+                                             "ViewerProtocolPolicy": "allow-all",
+                                             "CachePolicyId":
+                                             "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"}}}}}}
+        r = self.f.control("PUT", "/stacks/other", {"Template": tpl, "Account": "210987654321"})
+        self.assertIn(r.status, (200, 201), r.body)
+        p = self.curl("https://www.shop.test/x", "-H", "Host: other.shop.test")
+        self.assertIn("HTTP/1.1 421", p.stdout)
+        self.assertIn("<center><h1>421 Misdirected Request</h1></center>", p.stdout)
+        p = self.curl("https://www.shop.test/x", "-H", f"Host: {self.name}")
+        self.assertIn("HTTP/1.1 200", p.stdout)
 
     def test_geo_restriction(self):
         # GeoRestriction whitelist DE, FR: the distribution's viewer country (DE) passes; the
