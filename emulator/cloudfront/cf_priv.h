@@ -2,16 +2,21 @@
  * cf_priv.h: what the files of the cloudfront module share (and what its unit tests reach).
  *
  *   cf.c          the service object, fidelity switches, the fg_service glue
- *   cf_types.c    control plane: AWS::CloudFront::Distribution (§5.1, §6.1-§6.3)
- *   cf_policy.c   control plane: CachePolicy, OriginRequestPolicy, ResponseHeadersPolicy,
- *                 VpcOrigin; the managed policies of §6.6
+ *   cf_cfn.c      typed readers for nested CloudFormation properties, deterministic ids
+ *   cf_types.c    control plane: AWS::CloudFront::Distribution (§5.1, §6.2, §6.3)
+ *   cf_types_beh.c  its cache behaviours and custom error responses (§5.3, §6.1, §6.6)
+ *   cf_policy.c   the managed policies of §6.6; compiling policy configs
+ *   cf_policy_types.c  control plane: CachePolicy, OriginRequestPolicy,
+ *                 ResponseHeadersPolicy, VpcOrigin
  *   cf_view.c     compile: a world -> distributions by name, behaviours, origins, policies
  *   cf_match.c    path patterns (§6.1), header/cookie/query selections, method sets
- *   cf_req.c      the viewer side: the request state machine (§5.1, §5.3-§5.5)
+ *   cf_req.c      the viewer side: the request state machine (§1.7, §5.1, §5.3, §5.4)
  *   cf_origin.c   the origin request (§6.2, §6.4, §6.5) and its delivery: in-process or curl
- *   cf_cache.c    the cache: keys, TTLs (§6.7), LRU store, invalidations (§6.9)
- *   cf_resp.c     the viewer response: headers (§5.5), error pages (§5.4), custom error
- *                 responses, response headers policies, compression (§6.8)
+ *   cf_cache.c    the cache: keys, TTLs (§6.7), the LRU store
+ *   cf_inval.c    invalidations (§6.9)
+ *   cf_resp.c     the viewer response: headers (§5.5), error pages (§5.4), response headers
+ *                 policies
+ *   cf_compress.c compression (§6.8)
  *   cf_tls.c      the names served over HTTPS (§5.1, §5.2)
  *
  * A compiled view lives in its own arena and borrows strings from the world it was compiled

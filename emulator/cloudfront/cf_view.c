@@ -364,9 +364,14 @@ static void behavior_compile(struct build *b, struct cf_dist *d, const cJSON *sr
 	} else {
 		legacy_compile(b, src, beh);
 	}
-	if (beh->cp == NULL)   /* a policy deleted since: nothing cached, and the trace says */
-		beh->cp = cf_managed_cache_policy("4135ea2d-6df8-44a3-9df3-4b5a84be39ad");
 	beh->rhp = policy(b, CF_T_RHP, cf_js(src, "ResponseHeadersPolicyId"));
+	if (beh->cp == NULL) { /* a policy deleted since: nothing cached, and the trace says */
+		beh->cp = cf_managed_cache_policy("4135ea2d-6df8-44a3-9df3-4b5a84be39ad");
+		beh->policy_names = fg_arena_printf(a, "cache policy %s no longer exists: "
+						    "nothing is cached",
+						    cf_js(src, "CachePolicyId"));
+		return;
+	}
 	beh->policy_names = fg_arena_printf(a, "cache %s%s%s%s%s",
 					    beh->legacy ? "legacy ForwardedValues"
 							: beh->cp->name ? beh->cp->name : beh->cp->id,

@@ -172,6 +172,35 @@ static void test_policies(struct fx *f)
 	cloudfront_set_fidelity(f->cf, "other-headers=drop", &e);
 }
 
+static void test_cache_key(struct fx *f)
+{
+	struct rq x;
+	const char *k1, *k2;
+	static const char *const CK[] = { "Cookie: keep=1; drop=2", "Authorization: A",
+					  "X-Api-Key: k1", "Accept-Encoding: gzip", NULL };
+	static const char *const CK2[] = { "Cookie: keep=1; drop=3", "Authorization: A",
+					   "X-Api-Key: k2", "Accept-Encoding: gzip", NULL };
+
+	build(f, &x, "GET", "/legacy/x?a=1&b=2", false, CK);
+	k1 = strdup(cf_cache_key(&x.r));
+	done(&x);
+	build(f, &x, "GET", "/legacy/x?b=3&a=1", false, CK);
+	k2 = cf_cache_key(&x.r);
+	is_str(k2, k1, "§6.7 legacy QueryStringCacheKeys: only a is in the key");
+	done(&x);
+	build(f, &x, "GET", "/legacy/x?a=2", false, CK);
+	ok(strcmp(cf_cache_key(&x.r), k1) != 0, "another value of a: another key");
+	done(&x);
+	build(f, &x, "GET", "/legacy/x?a=1", false, CK2);
+	ok(strcmp(cf_cache_key(&x.r), k1) != 0, "a header of the key (X-Api-Key) changes it");
+	ok(strstr(cf_cache_key(&x.r), "drop") == NULL, "cookies not whitelisted are not in it");
+	done(&x);
+	build(f, &x, "OPTIONS", "/legacy/x?a=1", false, CK);
+	ok(strcmp(cf_cache_key(&x.r), k1) != 0, "§6.7 OPTIONS is keyed apart");
+	done(&x);
+	free((char *)k1);
+}
+
 int main(void)
 {
 	struct fx f;
@@ -183,6 +212,7 @@ int main(void)
 	}
 	test_default(&f);
 	test_policies(&f);
+	test_cache_key(&f);
 	fx_fini(&f);
 	return tap_done();
 }
