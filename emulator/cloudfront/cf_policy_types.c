@@ -356,11 +356,72 @@ static int vpc_create(struct stack_rctx *c, const cJSON *props, char phys[256], 
 	return 0;
 }
 
+/* ------------------------------------------------------------ in use */
+
+struct in_use_q {
+	const char *id, *key;
+};
+
+static bool behavior_uses(const cJSON *b, const struct in_use_q *q)
+{
+	const char *v = cf_js(b, q->key);
+
+	return v != NULL && strcmp(v, q->id) == 0;
+}
+
+static bool dist_uses(const struct cf_res *r, void *arg)
+{
+	const struct in_use_q *q = arg;
+	const cJSON *dc = cf_j(cf_j(r->res, "Properties"), "DistributionConfig"), *b;
+
+	if (behavior_uses(cf_j(dc, "DefaultCacheBehavior"), q))
+		return true;
+	cJSON_ArrayForEach(b, cf_j(dc, "CacheBehaviors"))
+		if (behavior_uses(b, q))
+			return true;
+	return false;
+}
+
+/* CloudFront refuses to delete a policy a distribution still uses (messages UNCONFIRMED). */
+static int refuse_in_use(struct stack_rctx *c, const cJSON *res, const char *key,
+			 const char *code, const char *what, struct fg_err *err)
+{
+	struct in_use_q q = { cf_js(res, "PhysicalId"), key };
+	struct cf_res user = cf_visit(c, CF_T_DIST, dist_uses, &q);
+
+	if (q.id == NULL || user.res == NULL)
+		return 0;
+	return stack_handler_err(c, err, "CloudFront", 409, code, "",
+				 "Cannot delete the %s because it is attached to one or more cache "
+				 "behaviors. (frontgate: distribution %s, stack %s)", what,
+				 cf_js(user.res, "LogicalId"), user.stack);
+}
+
+static int cp_remove(struct stack_rctx *c, const cJSON *res, struct fg_err *err)
+{
+	return refuse_in_use(c, res, "CachePolicyId", "CachePolicyInUse", "cache policy", err);
+}
+
+static int orp_remove(struct stack_rctx *c, const cJSON *res, struct fg_err *err)
+{
+	return refuse_in_use(c, res, "OriginRequestPolicyId", "OriginRequestPolicyInUse",
+			     "origin request policy", err);
+}
+
+static int rhp_remove(struct stack_rctx *c, const cJSON *res, struct fg_err *err)
+{
+	return refuse_in_use(c, res, "ResponseHeadersPolicyId", "ResponseHeadersPolicyInUse",
+			     "response headers policy", err);
+}
+
 /* --------------------------------------------------------------- register */
 
-static const struct stack_rtype CACHE_T = { CF_T_CACHE, cp_validate, cp_create, NULL, NULL };
-static const struct stack_rtype ORP_T = { CF_T_ORP, orp_validate, orp_create, NULL, NULL };
-static const struct stack_rtype RHP_T = { CF_T_RHP, rhp_validate, rhp_create, NULL, NULL };
+static const struct stack_rtype CACHE_T = { CF_T_CACHE, cp_validate, cp_create, NULL,
+					    cp_remove };
+static const struct stack_rtype ORP_T = { CF_T_ORP, orp_validate, orp_create, NULL,
+					  orp_remove };
+static const struct stack_rtype RHP_T = { CF_T_RHP, rhp_validate, rhp_create, NULL,
+					  rhp_remove };
 static const struct stack_rtype VPC_T = { CF_T_VPC, vpc_validate, vpc_create, NULL, NULL };
 
 void cf_policy_types_register(struct cloudfront *cf, struct stack_registry *r)

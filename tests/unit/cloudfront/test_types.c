@@ -274,6 +274,31 @@ static void test_policies(void)
 	fx_fini(&f);
 }
 
+static void test_policy_in_use(void)
+{
+	struct fx f;
+	cJSON *stacks = NULL;
+
+	fx_init(&f);
+	ok(deploy(&f, "pol", "{'Resources':{'C':{'Type':'AWS::CloudFront::CachePolicy',"
+		  "'Properties':{'CachePolicyConfig':{'Name':'c','MinTTL':0,"
+		  "'ParametersInCacheKeyAndForwardedToOrigin':{'EnableAcceptEncodingGzip':true,"
+		  "'HeadersConfig':{'HeaderBehavior':'none'},'CookiesConfig':{'CookieBehavior':"
+		  "'none'},'QueryStringsConfig':{'QueryStringBehavior':'none'}}}}}},"
+		  "'Outputs':{'Id':{'Value':{'Ref':'C'},'Export':{'Name':'cp'}}}}") == 0,
+	   "a cache policy in its own stack");
+	ok(deploy(&f, "use", T("", "'Enabled':true,'Origins':[" ORIGIN "],"
+			       "'DefaultCacheBehavior':{'TargetOriginId':'o','ViewerProtocolPolicy':"
+			       "'allow-all','CachePolicyId':{'Fn::ImportValue':'cp'}}")) == 0,
+	   "a distribution in another stack uses it");
+	ok(deploy(&f, "pol", "{'Resources':{'W':{'Type':'AWS::Logs::LogGroup'}}}") != 0 &&
+	   strcmp(f.err.code, "CachePolicyInUse") == 0 && f.err.status == 409,
+	   "removing the policy while it is attached: CachePolicyInUse");
+	ok(stack_delete(f.reg, f.w, "use", &stacks, &f.err) == 0, "the user goes");
+	cJSON_Delete(stacks);
+	fx_fini(&f);
+}
+
 static void test_errors_and_misc(void)
 {
 	struct fx f;
@@ -356,6 +381,7 @@ int main(void)
 	test_origins();
 	test_behaviors();
 	test_policies();
+	test_policy_in_use();
 	test_errors_and_misc();
 	test_view_names();
 	test_patterns();
