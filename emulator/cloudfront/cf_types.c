@@ -451,6 +451,20 @@ static int origin_kind(const struct cf_chk *k, const cJSON *o, const char *path,
 	return 0;
 }
 
+/* An origin's domain: a name, not an address, without a port (ports are in the config). */
+static int check_origin_domain(const struct cf_chk *k, const char *d, const char *path)
+{
+	if (strspn(d, "0123456789.") == strlen(d) || strchr(d, '[') != NULL ||
+	    (strchr(d, ':') != NULL && strchr(d, ':') != strrchr(d, ':')))
+		return cf_api_err(k, 400, "InvalidArgument", path,  /* UNCONFIRMED wording */
+				  "The parameter origin name cannot be an IP address: %s.", d);
+	if (strchr(d, ':') != NULL || strchr(d, '/') != NULL)
+		return cf_api_err(k, 400, "InvalidArgument", path,
+				  "The parameter origin name must be a domain name: %s (give the "
+				  "port in CustomOriginConfig HTTPPort/HTTPSPort).", d);
+	return 0;
+}
+
 static int check_origin(const struct cf_chk *k, const cJSON *o, const char *path,
 			const cJSON *seen)
 {
@@ -460,6 +474,7 @@ static int check_origin(const struct cf_chk *k, const cJSON *o, const char *path
 	if (cf_chk_keys(k, o, path, ORIGIN_KEYS) != 0 ||
 	    cf_chk_str(k, o, "Id", path, true, &id) != 0 ||
 	    cf_chk_str(k, o, "DomainName", path, true, &domain) != 0 ||
+	    check_origin_domain(k, domain, path) != 0 ||
 	    check_origin_path(k, o, path) != 0 || check_custom_headers(k, o, path) != 0 ||
 	    check_range(k, o, "ConnectionAttempts", path, 1, 3) != 0 ||
 	    check_range(k, o, "ConnectionTimeout", path, 1, 10) != 0)

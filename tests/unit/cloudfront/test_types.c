@@ -169,6 +169,14 @@ static void test_origins(void)
 			     "'b.s3.amazonaws.com','S3OriginConfig':{}}],'DefaultCacheBehavior':"
 			     BEHAVIOR)) == 0 && warned(&f, "S3 is not emulated"),
 	   "an S3 origin deploys with a warning");
+	ok(deploy(&f, "s", T("", "'Enabled':true,'Origins':[{'Id':'o','DomainName':'127.0.0.1',"
+			     "'CustomOriginConfig':{'OriginProtocolPolicy':'http-only'}}],"
+			     "'DefaultCacheBehavior':" BEHAVIOR)) != 0 &&
+	   err_has(&f, "cannot be an IP address"), "an origin is a name, not an address");
+	ok(deploy(&f, "s", T("", "'Enabled':true,'Origins':[{'Id':'o','DomainName':"
+			     "'localhost:8080','CustomOriginConfig':{'OriginProtocolPolicy':"
+			     "'http-only'}}],'DefaultCacheBehavior':" BEHAVIOR)) != 0 &&
+	   err_has(&f, "HTTPPort"), "a port belongs in CustomOriginConfig");
 	ok(deploy(&f, "s", T("", "'Enabled':true,'Origins':[" ORIGIN "," ORIGIN "],"
 			     "'DefaultCacheBehavior':" BEHAVIOR)) != 0 &&
 	   err_has(&f, "unique"), "origin ids are unique");
