@@ -413,6 +413,31 @@ class Seeds(Base):
         self.assertIn("stage 'prod'", text)
 
 
+class Switches(Base):
+    """The fidelity switches on the command line (README "CloudFront")."""
+
+    def test_other_headers_forward(self):
+        # §6.4's legacy table ("other custom headers: forwarded") instead of the default drop
+        backend = Backend()
+        f = Frontgate("--fidelity", "cloudfront.other-headers=forward", fixtures=[API],
+                      params={"BackendPort": backend.port})
+        try:
+            host = f.control("GET", "/stacks/api").json()["Outputs"]["Multi"]
+            send(f.http_port, "GET", "/page", host, [("X-Api-Key", "k")])
+            self.assertEqual(backend.header("X-Api-Key"), "k")
+        finally:
+            f.stop()
+            backend.stop()
+
+    def test_bad_switches(self):
+        for arg in ("cloudfront.other-headers=sometimes", "cloudfront.nope=1",
+                    "cloudfront.cache-mib=lots"):
+            f = Frontgate("--fidelity", arg, check=False)
+            self.assertIsNone(f.ready, arg)
+            self.assertNotEqual(f.exit_code, 0)
+            self.assertIn("--fidelity", f.stderr, arg)
+
+
 class Failures(Base):
     """Origins that cannot be reached (§5.4, §6.3) and deploy-time errors (§5.1)."""
 
