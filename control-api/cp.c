@@ -653,11 +653,79 @@ static void get_ca(struct call *c)
 	fg_http_set_body(c->resp, 200, "application/x-pem-file", pem, strlen(pem));
 }
 
+/* --------------------------------------------------------------- CloudFront */
+
+static bool have_cloudfront(struct call *c)
+{
+	if (c->s->cfg.cloudfront != NULL)
+		return true;
+	fail(c, 501, "NotEmulated", "CloudFront is not wired in this instance");
+	return false;
+}
+
+/* POST /distributions/{Id}/invalidations {"Paths": [...]}: purged at once (§6.9). */
+static void post_invalidation(struct call *c)
+{
+	cJSON *body, *out;
+	struct stack_world *w;
+
+	if (!have_cloudfront(c) || (body = json_body(c)) == NULL)
+		return;
+	w = fg_app_world(c->s->cfg.app);
+	out = cloudfront_invalidate(c->s->cfg.cloudfront, w, c->arg, body,
+				    fg_clock_now_ms(fg_app_clock(c->s->cfg.app)), &c->err);
+	stack_world_rel(&w);
+	cJSON_Delete(body);
+	if (out == NULL) {
+		reply_err(c);
+		return;
+	}
+	reply_json(c, 201, out);
+	cJSON_Delete(out);
+}
+
+static void list_invalidations(struct call *c)
+{
+	struct stack_world *w;
+	cJSON *out;
+
+	if (!have_cloudfront(c))
+		return;
+	w = fg_app_world(c->s->cfg.app);
+	out = cloudfront_invalidations(c->s->cfg.cloudfront, w, c->arg, &c->err);
+	stack_world_rel(&w);
+	if (out == NULL) {
+		reply_err(c);
+		return;
+	}
+	reply_json(c, 200, out);
+	cJSON_Delete(out);
+}
+
+/* GET /cloudfront/cache: what the cache holds (entries, bytes, bound, hits, misses). */
+static void get_cf_cache(struct call *c)
+{
+	struct cloudfront_cache_stats st;
+	cJSON *o;
+
+	if (!have_cloudfront(c))
+		return;
+	cloudfront_cache_stats(c->s->cfg.cloudfront, &st);
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "Entries", (double)st.entries);
+	cJSON_AddNumberToObject(o, "Bytes", (double)st.bytes);
+	cJSON_AddNumberToObject(o, "LimitBytes", (double)st.limit);
+	cJSON_AddNumberToObject(o, "Hits", (double)st.hits);
+	cJSON_AddNumberToObject(o, "Misses", (double)st.misses);
+	reply_json(c, 200, o);
+	cJSON_Delete(o);
+}
+
 /* ------------------------------------------------------------------ router */
 
 struct route {
 	const char *method;
-	const char *path;   /* a trailing "{}" matches one non-empty segment */
+	const char *path;   /* "{}" matches one non-empty segment */
 	route_f fn;
 };
 
@@ -677,21 +745,29 @@ static const struct route routes[] = {
 	{ "GET", "/requests/{}", get_request },
 	{ "GET", "/ca.pem", get_ca },
 	{ "GET", "/resolve", get_resolve },
+	{ "POST", "/distributions/{}/invalidations", post_invalidation },
+	{ "GET", "/distributions/{}/invalidations", list_invalidations },
+	{ "GET", "/cloudfront/cache", get_cf_cache },
 };
 
 /* Returns true when path fits pattern; *arg = the {} segment (decoded) if any. */
 static bool match(struct call *c, const char *pattern, const char *path, const char **arg)
 {
-	const char *brace = strstr(pattern, "{}");
-	size_t pre;
+	const char *brace = strstr(pattern, "{}"), *suffix, *seg;
+	size_t pre, segn;
 
 	*arg = NULL;
 	if (brace == NULL)
 		return strcmp(pattern, path) == 0;
 	pre = (size_t)(brace - pattern);
-	if (strncmp(pattern, path, pre) != 0 || path[pre] == '\0' || strchr(path + pre, '/'))
+	suffix = brace + 2;
+	if (strncmp(pattern, path, pre) != 0 || path[pre] == '\0' || path[pre] == '/')
 		return false;
-	*arg = fg_http_decode(c->req->arena, path + pre, false);
+	seg = path + pre;
+	segn = strcspn(seg, "/");
+	if (strcmp(seg + segn, suffix) != 0)
+		return false;
+	*arg = fg_http_decode(c->req->arena, fg_arena_strndup(c->req->arena, seg, segn), false);
 	return true;
 }
 

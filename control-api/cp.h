@@ -6,6 +6,7 @@
 #ifndef FG_CP_H
 #define FG_CP_H
 
+#include "cloudfront/cloudfront.h"
 #include "core/core.h"
 #include "main/app.h"
 
@@ -19,6 +20,7 @@ struct cp_config {
 	struct fg_app *app;
 	const char *version;
 	const char *ca_pem;     /* the local CA's certificate (GET /ca.pem); borrowed */
+	struct cloudfront *cloudfront; /* invalidations and cache statistics; NULL: none */
 };
 
 int cp_start(const struct cp_config *cfg, struct cp_server **out, struct fg_err *err);

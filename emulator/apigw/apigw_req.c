@@ -520,6 +520,16 @@ static void unknown_api(struct apigw_rq *r)
 	apigw_add_header(r, "x-amzn-ErrorType", "ForbiddenException");
 }
 
+/* A request that reached an API Gateway endpoint in-process (a CloudFront origin connection,
+ * iface/dispatch.h) with a Host API Gateway does not serve, e.g. a forwarded viewer Host. */
+static void host_not_served(struct apigw_rq *r)
+{
+	HOP(r, "Host '%s' is not a name API Gateway serves (no execute-api form, no custom "
+	    "domain): 403 Forbidden (aws-behavior.md §1.3, §2.4, §8 S3)", r->req->host);
+	fg_http_set_body(r->resp, 403, "application/json", "{\"message\":\"Forbidden\"}", 23);
+	apigw_add_header(r, "x-amzn-ErrorType", "ForbiddenException");
+}
+
 static void stage_list(struct apigw_rq *r, struct fg_buf *b)
 {
 	for (size_t i = 0; i < r->api->nstages; i++)
@@ -692,8 +702,10 @@ void apigw_serve(void *self, const struct stack_world *w, const void *view,
 	trace_header(&r);
 	switch (apigw_domain_route(&r)) {
 	case APIGW_DOMAIN_NO:
-		apigw_target_parse(r.arena, req->host, req->path, &r.tg);
-		pipeline(&r, view);
+		if (apigw_target_parse(r.arena, req->host, req->path, &r.tg))
+			pipeline(&r, view);
+		else
+			host_not_served(&r);
 		break;
 	case APIGW_DOMAIN_ROUTED:
 		pipeline(&r, view);

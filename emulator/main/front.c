@@ -1,4 +1,8 @@
-/* front.c: Host -> owning endpoint, with a trace for every request (see front.h). */
+/*
+ * front.c: Host -> owning endpoint, with a trace for every request (see front.h); and the
+ * same routing for connections other services make in-process (iface/dispatch.h), which are
+ * routed by the name connected to rather than by their Host.
+ */
 #include "main/front.h"
 
 #include <stdio.h>
@@ -82,4 +86,70 @@ void fg_front_handle(void *arg, struct fg_http_req *req, struct fg_http_resp *re
 	}
 	fg_trace_status(t, resp->status);
 	fg_tracelog_push(fg_app_tracelog(app), t);
+}
+
+/* The service (index) that claims a request to name, or -1. */
+static int owner_index(struct fg_app *app, const struct stack_world *w, const char *name,
+		       struct fg_arena *a)
+{
+	struct fg_http_req probe;
+	struct fg_http_header h = { "Host", name };
+
+	memset(&probe, 0, sizeof(probe));
+	probe.arena = a;
+	probe.method = "GET";
+	probe.path = "/";
+	probe.query = "";
+	probe.host = name;
+	probe.client = probe.client_ip = "";
+	probe.listener = "https";
+	probe.headers = &h;
+	probe.nheaders = 1;
+	probe.body = "";
+	for (size_t i = 0; i < fg_app_nservices(app); i++) {
+		const struct fg_service *svc = fg_app_service(app, i);
+
+		if (svc->claim != NULL &&
+		    svc->claim(svc->self, stack_world_slot(w, (unsigned)i), &probe))
+			return (int)i;
+	}
+	return -1;
+}
+
+const char *fg_front_owner(void *self, const struct stack_world *w, const char *name,
+			   struct fg_arena *a)
+{
+	int i = owner_index(self, w, name, a);
+
+	return i < 0 ? NULL : fg_app_service(self, (size_t)i)->name;
+}
+
+bool fg_front_serve(void *self, const struct stack_world *w, const char *name,
+		    struct fg_http_req *req, struct fg_http_resp *resp, struct fg_trace *parent)
+{
+	struct fg_app *app = self;
+	int i = owner_index(app, w, name, req->arena);
+	const struct fg_service *svc;
+	struct fg_trace *t;
+	char rid[37], url[4096];
+
+	if (i < 0)
+		return false;
+	svc = fg_app_service(app, (size_t)i);
+	fg_uuid4(rid);
+	snprintf(url, sizeof(url), "%s%s%s", req->path, req->query[0] ? "?" : "", req->query);
+	t = fg_trace_begin(req->arena, rid, fg_clock_now_ms(fg_app_clock(app)), req->client,
+			   req->listener, req->method, req->host, url);
+	fg_trace_hop(t, "front", "in-process connection to %s (SNI '%s') -> %s; Host '%s'", name,
+		     req->sni ? req->sni : "", svc->name, req->host);
+	svc->serve(svc->self, w, stack_world_slot(w, (unsigned)i), req, resp, t);
+	fg_trace_status(t, resp->status);
+	if (parent != NULL) {
+		char prefix[80];
+
+		snprintf(prefix, sizeof(prefix), "[in-process request %.40s] ", fg_trace_id(t));
+		fg_trace_append(parent, t, prefix);
+	}
+	fg_tracelog_push(fg_app_tracelog(app), t);
+	return true;
 }

@@ -14,4 +14,11 @@
 /* The data-plane handler (an fg_http_handler_f); arg is the struct fg_app. */
 void fg_front_handle(void *arg, struct fg_http_req *req, struct fg_http_resp *resp);
 
+/* iface/dispatch.h on the front router (self is the struct fg_app): which service a
+ * connection to name reaches, and serving a request made in-process on such a connection. */
+const char *fg_front_owner(void *self, const struct stack_world *w, const char *name,
+			   struct fg_arena *a);
+bool fg_front_serve(void *self, const struct stack_world *w, const char *name,
+		    struct fg_http_req *req, struct fg_http_resp *resp, struct fg_trace *parent);
+
 #endif

@@ -15,6 +15,7 @@
 #include "apigw/apigw.h"
 #include "ec2/ec2.h"
 #include "cfn/cfn.h"
+#include "cloudfront/cloudfront.h"
 #include "cp.h"
 #include "dns/dns.h"
 #include "http/http.h"
@@ -34,6 +35,7 @@ struct fg_instance {
 	struct iam *iam;
 	struct lambda *lambda;
 	struct apigw *apigw;
+	struct cloudfront *cloudfront;
 	struct ec2 *ec2;
 	struct route53 *route53;
 	struct acm *acm;
@@ -42,6 +44,7 @@ struct fg_instance {
 	struct tls_term *tls;
 	struct fg_dns_server *dns;
 	struct cp_server *cp;
+	struct fg_dispatch dispatch;  /* in-process connections (CloudFront origins) */
 	int http_port, https_port, dns_port, control_port;
 	struct tls_site_arg *site_args;  /* --tls-site */
 	struct fg_tls_site *sites;
@@ -185,6 +188,10 @@ static int wire_route53(struct fg_instance *inst, const struct fg_instance_confi
 		return -1;
 	route53_set_slot(inst->route53, slot);
 	fg_app_set_resolver(inst->app, route53_resolver(inst->route53));
+	inst->dispatch.self = inst->app;
+	inst->dispatch.owner = fg_front_owner;
+	inst->dispatch.serve = fg_front_serve;
+	cloudfront_set_links(inst->cloudfront, route53_resolver(inst->route53), &inst->dispatch);
 	endpoint_addresses(inst, cfg->http_addr);
 	return 0;
 }
@@ -211,10 +218,13 @@ static int set_fidelity(struct fg_instance *inst, const struct fg_instance_confi
 			rc = apigw_set_fidelity(inst->apigw, f + 6, err);
 		} else if (strncmp(f, "acm.", 4) == 0) {
 			rc = acm_set_fidelity(inst->acm, f + 4, err);
+		} else if (strncmp(f, "cloudfront.", 11) == 0) {
+			rc = cloudfront_set_fidelity(inst->cloudfront, f + 11, err);
 		} else {
 			fg_err_set(err, 400, "InvalidArgument",
 				   "--fidelity %s: switches are named service.switch=value, and "
-				   "only apigw.* and acm.* exist (see frontgate --help)", f);
+				   "only apigw.*, acm.* and cloudfront.* exist (see frontgate --help)",
+				   f);
 			return -1;
 		}
 		if (rc != 0) {
@@ -226,12 +236,15 @@ static int set_fidelity(struct fg_instance *inst, const struct fg_instance_confi
 }
 
 /*
- * The services and how they meet: IAM, Lambda and EC2 first (no front), then API Gateway,
- * which invokes functions through Lambda's invoker, asks IAM about callers through
- * iam_identity and learns about VPC endpoints through EC2's network interface; then Route 53
- * (no front), whose resolver the control API and the DNS listener use. ACM has no front of
- * its own: its certificates reach the TLS terminator through iface/certs.h. Order of add =
- * order the front router asks.
+ * The services and how they meet: IAM, Lambda and EC2 first (no front), then CloudFront's
+ * distributions (before API Gateway: an alias that is also a custom domain name reaches
+ * CloudFront, as DNS would send it there), then API Gateway, which invokes functions through
+ * Lambda's invoker, asks IAM about callers through iam_identity and learns about VPC
+ * endpoints through EC2's network interface; then CloudFront's catch-all for other
+ * cloudfront.net names (after API Gateway's EDGE targets); then Route 53 (no front), whose
+ * resolver the control API and the DNS listener use. ACM has no front of its own: its
+ * certificates reach the TLS terminator through iface/certs.h. Order of add = order the front
+ * router asks.
  */
 static int wire_services(struct fg_instance *inst, const struct fg_instance_config *cfg,
 			 struct fg_err *err)
@@ -242,6 +255,7 @@ static int wire_services(struct fg_instance *inst, const struct fg_instance_conf
 	struct acm_deps cd = { fg_app_clock(app), fg_app_log(app), fg_app_store(app),
 			       instance_ca, inst->ca };
 	struct apigw_deps ad;
+	struct cloudfront_deps cfd = { fg_app_clock(app), fg_app_log(app), NULL, NULL };
 	unsigned slot;
 
 	inst->iam = iam_new(&id);
@@ -266,11 +280,18 @@ static int wire_services(struct fg_instance *inst, const struct fg_instance_conf
 	ad.identity = iam_identity(inst->iam);
 	inst->apigw = apigw_new(&ad);
 	inst->acm = acm_new(&cd);
+	inst->cloudfront = cloudfront_new(&cfd);
 	if (set_fidelity(inst, cfg, err) != 0)
 		return -1;
 	acm_register_types(inst->acm, fg_app_registry(app));
+	cloudfront_register_types(inst->cloudfront, fg_app_registry(app));
+	if (fg_app_add_service(app, cloudfront_service(inst->cloudfront), &slot, err) != 0)
+		return -1;
+	cloudfront_set_slot(inst->cloudfront, slot);
 	apigw_register_types(inst->apigw, fg_app_registry(app));
-	if (fg_app_add_service(app, apigw_service(inst->apigw), &slot, err) != 0)
+	if (fg_app_add_service(app, apigw_service(inst->apigw), &slot, err) != 0 ||
+	    fg_app_add_service(app, cloudfront_unknown_service(inst->cloudfront), &slot,
+			       err) != 0)
 		return -1;
 	return wire_route53(inst, cfg, err);
 }
@@ -397,7 +418,8 @@ int fg_instance_start(const struct fg_instance_config *cfg, struct fg_instance *
 			.log = fg_app_log(inst->app),
 		};
 		struct cp_config cc = { .listen_fd = cp_fd, .token = cfg->control_token,
-					.app = inst->app, .version = FG_VERSION };
+					.app = inst->app, .version = FG_VERSION,
+					.cloudfront = inst->cloudfront };
 		struct tls_term_cfg tc = {
 			.listen_fd = https_fd, .app = inst->app, .ca = inst->ca,
 			.certs = acm_certs(inst->acm), .extra = inst->sites, .nextra = inst->nsites,
@@ -476,6 +498,7 @@ void fg_instance_stop(struct fg_instance **ip)
 	tls_ca_close(&inst->ca);      /* before the store it writes to */
 	fg_app_destroy(&inst->app);
 	apigw_destroy(&inst->apigw);
+	cloudfront_destroy(&inst->cloudfront);
 	lambda_destroy(&inst->lambda);
 	ec2_destroy(&inst->ec2);
 	iam_destroy(&inst->iam);

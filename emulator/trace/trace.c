@@ -72,6 +72,12 @@ void fg_trace_set_id(struct fg_trace *t, const char *id)
 	t->id = dup(t->a, id);
 }
 
+void fg_trace_append(struct fg_trace *dst, const struct fg_trace *src, const char *prefix)
+{
+	for (const struct hop *h = src->first; h != NULL; h = h->next)
+		fg_trace_hop(dst, h->service, "%s%s", prefix ? prefix : "", h->decision);
+}
+
 int64_t fg_trace_at(const struct fg_trace *t)
 {
 	return t->at_ms;

@@ -34,6 +34,9 @@ void fg_trace_set_id(struct fg_trace *t, const char *id);
  * "status","hops":[{"service","decision"}]}. malloc'd text. */
 char *fg_trace_json(const struct fg_trace *t);
 int64_t fg_trace_at(const struct fg_trace *t);
+/* Copies src's hops to the end of dst (into dst's arena), each decision prefixed with
+ * prefix (e.g. "origin request <id>: "), for a request made in-process on dst's behalf. */
+void fg_trace_append(struct fg_trace *dst, const struct fg_trace *src, const char *prefix);
 
 /* --------------------------------------------------------------- tracelog.c */
 
