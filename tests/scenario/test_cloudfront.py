@@ -25,7 +25,7 @@ from fg import FIXTURES, Frontgate
 API = os.path.join(FIXTURES, "cloudfront", "api.yaml")
 CACHE = os.path.join(FIXTURES, "cloudfront", "cache.yaml")
 API_HOST = "cfap1d0001.execute-api.us-east-1.amazonaws.com"
-ALICE = Credentials("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+ALICE = Credentials("AKIACFCLIENTEXAMPLE1", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 MAT = b'{"message":"Missing Authentication Token"}'
 FORBIDDEN = b'{"message":"Forbidden"}'
 VIA = r"^1\.1 [0-9a-f]{32}\.cloudfront\.net \(CloudFront\)$"
@@ -263,7 +263,7 @@ class Seeds(Base):
         h = signed("GET", f"https://{API_HOST}/prod/iam")
         r = self.get("ExceptHost", "/iam", [(k, v) for k, v in h if k.lower() != "host"])
         body = self.echo(r)
-        self.assertEqual(body["caller"], "arn:aws:iam::123456789012:user/alice")
+        self.assertEqual(body["caller"], "arn:aws:iam::123456789012:user/cf-client")
 
     def test_signed_for_the_distribution(self):
         # §2.4 / §8 S4: signed for the distribution's name -> InvalidSignatureException whose
@@ -294,7 +294,7 @@ class Seeds(Base):
         r = send(self.f.http_port, "GET", "/iam", "api.shop.test",
                  [(k, v) for k, v in h if k.lower() != "host"])
         self.assertEqual(r.status, 200, r.body)
-        self.assertEqual(r.json()["caller"], "arn:aws:iam::123456789012:user/alice")
+        self.assertEqual(r.json()["caller"], "arn:aws:iam::123456789012:user/cf-client")
         self.assertCloudFront(r)
         hops = json.dumps(self.trace(r))
         self.assertRegex(hops, r"in-process connection to d-[a-z0-9]{10}\.execute-api")

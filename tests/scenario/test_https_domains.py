@@ -26,7 +26,7 @@ from fg import FIXTURES, Frontgate
 FIXTURE = os.path.join(FIXTURES, "https", "custom-domain.yaml")
 CLIENT_CA = os.path.join(FIXTURES, "https", "client-ca.pem")
 CLIENT_CA_KEY = os.path.join(FIXTURES, "https", "client-ca.key")
-ALICE = Credentials("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+ALICE = Credentials("AKIAHTTPSCLIENTEXAM1", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 MISSING_TOKEN = b'{"message":"Missing Authentication Token"}'
 FORBIDDEN = b'{"message":"Forbidden"}'
 
@@ -163,23 +163,23 @@ class CustomDomainOverHTTPS(unittest.TestCase):
     # --- §1.3 through the real listener, verified by curl
 
     def test_curl_verifies_and_reaches_the_api(self):
-        code, body, status, err = curl(self.f, "api.example.test", "/v1/hello")
+        code, body, status, err = curl(self.f, "api.https.test", "/v1/hello")
         self.assertEqual(code, 0, err)  # chain and name verified against the local CA only
         self.assertEqual(status, "200", body)
         self.assertEqual(json.loads(body), {"api": "h77p5d0ma1", "stage": "dev",
                                             "resource": "/hello",
-                                            "domain": "api.example.test"})
+                                            "domain": "api.https.test"})
         t = [t for t in traces(self.f) if t["url"] == "/v1/hello"][0]
         self.assertEqual(t["listener"], "https")
         arn = resource(self.f, "SiteCert")["PhysicalId"]
-        self.assertTrue(any(h.startswith("SNI 'api.example.test', TLSv1.3") and
+        self.assertTrue(any(h.startswith("SNI 'api.https.test', TLSv1.3") and
                             h.endswith(f"; served ACM certificate {arn}") for h in hops(t)),
                         hops(t))
 
     def test_stage_in_url_is_missing_authentication_token(self):
         # §1.3: the mapping selects the stage; repeating it in the URL matches nothing
         for path in ("/v1/dev/hello", "/dev/hello"):
-            code, body, status, err = curl(self.f, "api.example.test", path, "-i")
+            code, body, status, err = curl(self.f, "api.https.test", path, "-i")
             self.assertEqual(code, 0, err)
             self.assertEqual(status, "403", path)
             self.assertTrue(body.endswith(MISSING_TOKEN.decode()), body)
@@ -187,55 +187,55 @@ class CustomDomainOverHTTPS(unittest.TestCase):
         t = [t for t in traces(self.f) if t["url"] == "/v1/dev/hello"][0]
         self.assertTrue(any("'dev' is the name of a stage" in h for h in hops(t)), hops(t))
         # the documented case: `dev` mapped to (none), and the URL repeats it
-        self.assertEqual(curl(self.f, "a.example.test", "/hello")[2], "200")
-        code, body, status, err = curl(self.f, "a.example.test", "/dev/hello")
+        self.assertEqual(curl(self.f, "a.https.test", "/hello")[2], "200")
+        code, body, status, err = curl(self.f, "a.https.test", "/dev/hello")
         self.assertEqual((code, status, body), (0, "403", MISSING_TOKEN.decode()), err)
 
     def test_name_the_certificate_does_not_cover_fails_verification(self):
         # a client that expects another name on this certificate fails, as in AWS (§4)
-        code, out = s_client(self.f, "api.example.test", "-CAfile", self.f.ready["ca"],
-                             "-verify_return_error", "-verify_hostname", "b.example.test")
+        code, out = s_client(self.f, "api.https.test", "-CAfile", self.f.ready["ca"],
+                             "-verify_return_error", "-verify_hostname", "b.https.test")
         self.assertNotEqual(code, 0, out)
         self.assertIn("hostname mismatch", out)
 
     def test_lambda_event_over_https(self):
-        code, body, status, err = curl(self.f, "api.example.test", "/v1/echo")
+        code, body, status, err = curl(self.f, "api.https.test", "/v1/echo")
         self.assertEqual((code, status), (0, "200"), err + body)
         ev = json.loads(body)
         self.assertEqual(ev["path"], "/v1/echo")
-        self.assertEqual(ev["requestContext"]["domainName"], "api.example.test")
+        self.assertEqual(ev["requestContext"]["domainName"], "api.https.test")
         self.assertEqual(ev["headers"]["X-Forwarded-Proto"], "https")
         self.assertEqual(ev["headers"]["X-Forwarded-Port"], "443")
 
     # --- the certificate: ACM's, issued by the local CA through the zone (§7.2)
 
     def test_s_client_sees_the_acm_certificate(self):
-        code, out = s_client(self.f, "api.example.test", "-CAfile", self.f.ready["ca"],
-                             "-verify_return_error", "-verify_hostname", "api.example.test")
+        code, out = s_client(self.f, "api.https.test", "-CAfile", self.f.ready["ca"],
+                             "-verify_return_error", "-verify_hostname", "api.https.test")
         self.assertEqual(code, 0, out)
         self.assertIn("Verification: OK", out)
-        self.assertIn("Verified peername: api.example.test", out)
-        pem = served_pem(self.f, "api.example.test")
+        self.assertIn("Verified peername: api.https.test", out)
+        pem = served_pem(self.f, "api.https.test")
         text = x509_text(pem)
         with open(self.f.ready["ca"]) as fh:
             ca = x509_text(fh.read())
         issuer = re.search(r"Subject: (.*)", ca).group(1)
         self.assertIn(f"Issuer: {issuer}", text)
-        self.assertIn("DNS:api.example.test, DNS:a.example.test, DNS:mtls.example.test", text)
+        self.assertIn("DNS:api.https.test, DNS:a.https.test, DNS:mtls.https.test", text)
         st = resource(self.f, "SiteCert")["State"]
         self.assertEqual(st["Status"], "ISSUED")
         self.assertEqual(st["Fingerprint"], fingerprint(pem), "the ACM certificate is served")
 
     def test_tls11_fails_against_tls_1_2(self):
         legacy = ["-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"]
-        code, out = s_client(self.f, "api.example.test", *legacy)
+        code, out = s_client(self.f, "api.https.test", *legacy)
         self.assertNotEqual(code, 0, out)
         self.assertIn("alert protocol version", out)
         # the same client is fine with a TLS_1_0 domain name on the same certificate
-        code, out = s_client(self.f, "a.example.test", *legacy)
+        code, out = s_client(self.f, "a.https.test", *legacy)
         self.assertEqual(code, 0, out)
         self.assertIn("Protocol version: TLSv1.1", out)
-        code, out = s_client(self.f, "api.example.test", "-tls1_2")
+        code, out = s_client(self.f, "api.https.test", "-tls1_2")
         self.assertEqual(code, 0, out)
 
     # --- Route 53 answers (§7.1, §7.2)
@@ -260,18 +260,18 @@ class CustomDomainOverHTTPS(unittest.TestCase):
         self.assertRegex(dom["RegionalDomainName"],
                          r"^d-[a-z0-9]{10}\.execute-api\.us-east-1\.amazonaws\.com$")
         self.assertEqual(dom["RegionalHostedZoneId"], "Z1UJRXOUMOOFQ8")  # §7.1, us-east-1
-        for name in ("api.example.test.", dom["RegionalDomainName"] + "."):
+        for name in ("api.https.test.", dom["RegionalDomainName"] + "."):
             ans = dig(self.f, name, "A")
             self.assertEqual([(a[0], a[3], a[4]) for a in ans], [(name, "A", "127.0.0.1")])
-        r = self.f.control("GET", "/resolve?name=api.example.test&type=A").json()
+        r = self.f.control("GET", "/resolve?name=api.https.test&type=A").json()
         self.assertTrue(any(dom["RegionalDomainName"] in c["Step"] for c in r["Chain"]),
                         r["Chain"])
-        self.assertEqual(dig(self.f, "b.example.test.", "A"), [], "no record for b")
+        self.assertEqual(dig(self.f, "b.https.test.", "A"), [], "no record for b")
 
     # --- §4: mutual TLS over HTTPS
 
     def test_mtls_good_certificate_reaches_the_event(self):
-        code, body, status, err = curl(self.f, "mtls.example.test", "/echo",
+        code, body, status, err = curl(self.f, "mtls.https.test", "/echo",
                                        *self.certs["good"])
         self.assertEqual((code, status), (0, "200"), err + body)
         cc = json.loads(body)["requestContext"]["identity"]["clientCert"]
@@ -286,83 +286,83 @@ class CustomDomainOverHTTPS(unittest.TestCase):
     def test_mtls_untrusted_and_missing_certificates(self):
         for args, why in ((self.certs["bad"], "Could not find issuer for certificate"),
                           ((), "the client presented no certificate")):
-            code, body, status, err = curl(self.f, "mtls.example.test", "/echo", *args)
+            code, body, status, err = curl(self.f, "mtls.https.test", "/echo", *args)
             self.assertEqual(code, 0, err)  # the handshake completes; API Gateway refuses
             self.assertEqual((status, body), ("403", FORBIDDEN.decode()))
-            t = [t for t in traces(self.f) if t["host"] == "mtls.example.test"][0]
+            t = [t for t in traces(self.f) if t["host"] == "mtls.https.test"][0]
             self.assertTrue(any(why in h for h in hops(t)), hops(t))
         # a connection opened for another name of the same certificate asked for no client
         # certificate: reusing it for the mTLS name does not get around the check
-        c = TLSConnection(self.f, "api.example.test")
+        c = TLSConnection(self.f, "api.https.test")
         self.addCleanup(c.close)
-        status, _, body = c.get("mtls.example.test", "/hello")
+        status, _, body = c.get("mtls.https.test", "/hello")
         self.assertEqual((status, body), (403, FORBIDDEN))
 
     # --- §1.7: 421 on a reused connection
 
     def test_421_on_a_connection_opened_for_another_name(self):
-        c = TLSConnection(self.f, "a.example.test")
+        c = TLSConnection(self.f, "a.https.test")
         self.addCleanup(c.close)
-        status, _, body = c.get("a.example.test", "/hello")
+        status, _, body = c.get("a.https.test", "/hello")
         self.assertEqual(status, 200, body)
-        status, headers, body = c.get("b.example.test", "/hello")
+        status, headers, body = c.get("b.https.test", "/hello")
         self.assertEqual((status, body), (421, b""))
         self.assertEqual(headers.get("Content-Length"), "0")
-        t = [t for t in traces(self.f) if t["host"] == "b.example.test"][0]
-        self.assertTrue(any("421 Misdirected Request" in h and "does not cover b.example.test"
+        t = [t for t in traces(self.f) if t["host"] == "b.https.test"][0]
+        self.assertTrue(any("421 Misdirected Request" in h and "does not cover b.https.test"
                             in h for h in hops(t)), hops(t))
         # the connection stays usable: the same name, and a name its certificate covers
-        status, _, body = c.get("a.example.test", "/hello")
+        status, _, body = c.get("a.https.test", "/hello")
         self.assertEqual(status, 200, body)
-        status, _, body = c.get("api.example.test", "/v1/hello")
+        status, _, body = c.get("api.https.test", "/v1/hello")
         self.assertEqual(status, 200, body)
-        self.assertEqual(json.loads(body)["domain"], "api.example.test")
+        self.assertEqual(json.loads(body)["domain"], "api.https.test")
         # b's own connection serves b
-        c2 = TLSConnection(self.f, "b.example.test")
+        c2 = TLSConnection(self.f, "b.https.test")
         self.addCleanup(c2.close)
-        status, _, body = c2.get("b.example.test", "/hello")
+        status, _, body = c2.get("b.https.test", "/hello")
         self.assertEqual(status, 200, body)
 
     # --- §2.4: SigV4 through the custom domain
 
     def test_sigv4_signed_for_the_custom_domain(self):
-        c = TLSConnection(self.f, "api.example.test")
+        c = TLSConnection(self.f, "api.https.test")
         self.addCleanup(c.close)
         # the canonical URI is the path as sent, base path included
-        status, _, body = c.get("api.example.test", "/v1/private",
-                                signed("/v1/private", "api.example.test"))
+        status, _, body = c.get("api.https.test", "/v1/private",
+                                signed("/v1/private", "api.https.test"))
         self.assertEqual(status, 200, body)
         ident = json.loads(body)["requestContext"]["identity"]
         self.assertEqual(ident["accessKey"], ALICE.access_key)
-        self.assertTrue(ident["userArn"].endswith(":user/alice"), ident)
+        self.assertTrue(ident["userArn"].endswith(":user/https-client"), ident)
         # without a signature: Missing Authentication Token (§1.5)
-        status, _, body = c.get("api.example.test", "/v1/private")
+        status, _, body = c.get("api.https.test", "/v1/private")
         self.assertEqual((status, body), (403, MISSING_TOKEN))
 
     def test_sigv4_signed_for_the_target_name_fails(self):
         target = resource(self.f, "Api")["Attributes"]["RegionalDomainName"]
-        c = TLSConnection(self.f, "api.example.test")
+        c = TLSConnection(self.f, "api.https.test")
         self.addCleanup(c.close)
-        for path, host in (("/v1/private", target), ("/private", "api.example.test")):
-            status, headers, body = c.get("api.example.test", "/v1/private",
+        for path, host in (("/v1/private", target), ("/private", "api.https.test")):
+            status, headers, body = c.get("api.https.test", "/v1/private",
                                           signed(path, host))
             self.assertEqual(status, 403, body)
             self.assertEqual(headers.get("x-amzn-ErrorType"), "InvalidSignatureException")
             self.assertIn(b"The request signature we calculated does not match", body)
             # the echo shows what API Gateway verified: the Host and path as received
-            self.assertIn(b"host:api.example.test", body)
+            self.assertIn(b"host:api.https.test", body)
             self.assertIn(b"GET\\n/v1/private\\n", body)
 
 
 class SniMismatchSwitch(unittest.TestCase):
     def test_403_with_the_switch(self):
         with Frontgate("--fidelity", "apigw.sni-mismatch=403", fixtures=[FIXTURE]) as f:
-            c = TLSConnection(f, "a.example.test")
+            c = TLSConnection(f, "a.https.test")
             try:
-                status, headers, body = c.get("b.example.test", "/hello")
+                status, headers, body = c.get("b.https.test", "/hello")
                 self.assertEqual((status, body), (403, FORBIDDEN))
                 self.assertEqual(headers.get("x-amzn-ErrorType"), "ForbiddenException")
-                status, _, body = c.get("a.example.test", "/hello")
+                status, _, body = c.get("a.https.test", "/hello")
                 self.assertEqual(status, 200, body)
             finally:
                 c.close()
@@ -383,22 +383,22 @@ class Expiry(unittest.TestCase):
             st = resource(f, "SiteCert")["State"]
             self.assertEqual(st["NotAfter"], (now + dt.timedelta(days=395))
                              .strftime("%Y-%m-%dT%H:%M:%SZ"), "ACM's 13 months")
-            self.assertEqual(curl(f, "api.example.test", "/v1/hello")[:3:2], (0, "200"))
-            pem = served_pem(f, "api.example.test")
+            self.assertEqual(curl(f, "api.https.test", "/v1/hello")[:3:2], (0, "200"))
+            pem = served_pem(f, "api.https.test")
             ca = ["-CAfile", f.ready["ca"], "-verify_return_error"]
-            code, out = s_client(f, "api.example.test", *ca, "-attime",
+            code, out = s_client(f, "api.https.test", *ca, "-attime",
                                  str(int(now.timestamp()) + 60))
             self.assertEqual(code, 0, out)
-            self.assertEqual(curl(f, "mtls.example.test", "/hello", *certs["good"])[2], "200")
+            self.assertEqual(curl(f, "mtls.https.test", "/hello", *certs["good"])[2], "200")
             f.control("PUT", "/clock", {"advanceSeconds": 400 * 86400})
             later = int((now + dt.timedelta(days=400)).timestamp())
-            code, out = s_client(f, "api.example.test", *ca, "-attime", str(later))
+            code, out = s_client(f, "api.https.test", *ca, "-attime", str(later))
             self.assertNotEqual(code, 0, out)
             self.assertIn("certificate has expired", out)
-            self.assertEqual(fingerprint(served_pem(f, "api.example.test")), fingerprint(pem),
+            self.assertEqual(fingerprint(served_pem(f, "api.https.test")), fingerprint(pem),
                              "the listener keeps serving the expired certificate (AWS does)")
             # mTLS checks client certificates on the same clock: 30 days are long gone (§4)
-            code, body, status, err = curl(f, "mtls.example.test", "/hello", "-k",
+            code, body, status, err = curl(f, "mtls.https.test", "/hello", "-k",
                                            *certs["good"])
             self.assertEqual((code, status, body), (0, "403", FORBIDDEN.decode()), err)
             # the request's trace (connection-level TLS traces may be written after it)
@@ -417,7 +417,7 @@ class Expiry(unittest.TestCase):
                 r = f.control("PUT", "/stacks/https", fh.read(),
                               {"Content-Type": "application/yaml"})
             self.assertEqual(r.status, 201, r.body)
-            code, _, _, err = curl(f, "api.example.test", "/v1/hello")
+            code, _, _, err = curl(f, "api.https.test", "/v1/hello")
             self.assertEqual(code, 60, err)
             self.assertIn("certificate has expired", err)
             # the emulator's clock is still before NotAfter: the trace says the client refused
@@ -426,14 +426,14 @@ class Expiry(unittest.TestCase):
             # once frontgate's clock is past NotAfter, the trace says the certificate is
             f.control("PUT", "/clock", {"real": True})
             arn = resource(f, "SiteCert")["PhysicalId"]
-            code, _, _, err = curl(f, "api.example.test", "/v1/hello")
+            code, _, _, err = curl(f, "api.https.test", "/v1/hello")
             self.assertEqual(code, 60, err)
             h = hops(traces(f)[0])[0]
-            self.assertIn("handshake failed for 'api.example.test' under security policy "
+            self.assertIn("handshake failed for 'api.https.test' under security policy "
                           "TLS_1_2: sslv3 alert certificate expired; served ACM certificate "
                           f"{arn}, EXPIRED since ", h)
             # a client that does not verify gets through; the request's trace says it too
-            code, _, status, err = curl(f, "api.example.test", "/v1/hello", "-k")
+            code, _, status, err = curl(f, "api.https.test", "/v1/hello", "-k")
             self.assertEqual((code, status), (0, "200"), err)
             t = [t for t in traces(f) if t["url"] == "/v1/hello"][0]
             self.assertIn("EXPIRED since", hops(t)[0])
@@ -446,10 +446,10 @@ class Restart(unittest.TestCase):
         db = os.path.join(d, "state.db")
         with Frontgate(db=db, fixtures=[FIXTURE]) as f:
             ca1 = f.control("GET", "/ca.pem").body
-            fp = {n: fingerprint(served_pem(f, n)) for n in ("api.example.test",
-                                                             "b.example.test")}
+            fp = {n: fingerprint(served_pem(f, n)) for n in ("api.https.test",
+                                                             "b.https.test")}
             arn = resource(f, "SiteCert")["PhysicalId"]
-            self.assertEqual(curl(f, "api.example.test", "/v1/hello")[:3:2], (0, "200"))
+            self.assertEqual(curl(f, "api.https.test", "/v1/hello")[:3:2], (0, "200"))
         with Frontgate(db=db, fixtures=[FIXTURE]) as f:
             self.assertEqual(f.control("GET", "/ca.pem").body, ca1, "same CA")
             with open(f.ready["ca"], "rb") as fh:
@@ -457,12 +457,12 @@ class Restart(unittest.TestCase):
             for n, want in fp.items():
                 self.assertEqual(fingerprint(served_pem(f, n)), want, n)
             self.assertEqual(resource(f, "SiteCert")["PhysicalId"], arn)
-            self.assertEqual(curl(f, "api.example.test", "/v1/hello")[:3:2], (0, "200"))
+            self.assertEqual(curl(f, "api.https.test", "/v1/hello")[:3:2], (0, "200"))
         # and without the fixture: the stacks come from the database
         with Frontgate(db=db) as f:
-            self.assertEqual(fingerprint(served_pem(f, "api.example.test")),
-                             fp["api.example.test"])
-            self.assertEqual(curl(f, "api.example.test", "/v1/hello")[:3:2], (0, "200"))
+            self.assertEqual(fingerprint(served_pem(f, "api.https.test")),
+                             fp["api.https.test"])
+            self.assertEqual(curl(f, "api.https.test", "/v1/hello")[:3:2], (0, "200"))
 
 
 if __name__ == "__main__":
