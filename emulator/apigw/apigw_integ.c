@@ -588,12 +588,17 @@ void apigw_integ_aws_proxy(struct apigw_rq *r)
 		return;
 	}
 	uri = stage_vars_in(r, in->uri);
-	event_headers(r, &h);
-	event_in(r, &h, &e);
 	fg_buf_init(&ev);
-	apigw_event_build(&e, r->arena, &ev);
-	HOP(r, "integration AWS_PROXY -> %s (event %zu bytes, timeout %d ms)", uri, ev.len,
-	    in->timeout_ms);
+	if (inv != NULL && inv->reads_event != NULL && !inv->reads_event(inv->self, r->w, uri)) {
+		HOP(r, "integration AWS_PROXY -> %s (canned response: no event built, timeout "
+		    "%d ms)", uri, in->timeout_ms);
+	} else {
+		event_headers(r, &h);
+		event_in(r, &h, &e);
+		apigw_event_build(&e, r->arena, &ev);
+		HOP(r, "integration AWS_PROXY -> %s (event %zu bytes, timeout %d ms)", uri,
+		    ev.len, in->timeout_ms);
+	}
 	memset(&res, 0, sizeof(res));
 	if (inv == NULL) {
 		res.status = FG_INVOKE_NOT_EMULATED;

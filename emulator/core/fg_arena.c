@@ -95,16 +95,24 @@ char *fg_arena_strdup(struct fg_arena *a, const char *s)
 	return fg_arena_strndup(a, s, strlen(s));
 }
 
+/* Formats straight into the free end of the current chunk and keeps it when it fits (once
+ * per call instead of twice: trace hops are formatted on every request). */
 char *fg_arena_vprintf(struct fg_arena *a, const char *fmt, va_list ap)
 {
+	struct chunk *c = a->head;
+	size_t room = c->cap - c->used;
 	va_list ap2;
 	int n;
 	char *p;
 
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf((char *)c->mem + c->used, room, fmt, ap2);
 	va_end(ap2);
 	FG_ASSERT(n >= 0);
+	/* fg_arena_alloc rounds to 16: keep the text only when the rounded size fits too, so
+	 * that the allocation is the bytes just written (c->mem + c->used) */
+	if ((((size_t)n + 1 + 15) & ~(size_t)15) <= room)
+		return fg_arena_alloc(a, (size_t)n + 1);
 	p = fg_arena_alloc(a, (size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;

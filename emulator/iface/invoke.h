@@ -9,6 +9,7 @@
 #ifndef FG_IFACE_INVOKE_H
 #define FG_IFACE_INVOKE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,12 @@ struct fg_invoker {
 	void (*invoke)(void *self, const struct stack_world *w, const char *arn_or_name,
 		       const char *event, size_t len, int64_t deadline_ms,
 		       struct fg_invoke_result *out);
+	/*
+	 * Optional (NULL: always true). False when the function's answer does not depend on the
+	 * event (a canned Metadata.Frontgate.Response), so the caller may pass event NULL and
+	 * skip building it: the proxy event was an eighth of a canned request's CPU.
+	 */
+	bool (*reads_event)(void *self, const struct stack_world *w, const char *arn_or_name);
 };
 
 static inline void fg_invoke_result_free(struct fg_invoke_result *r)

@@ -107,6 +107,16 @@ static void invoke(void *self, const struct stack_world *w, const char *ref, con
 	out->duration_ms = lambda_mono_ms() - t0;
 }
 
+static bool reads_event(void *self, const struct stack_world *w, const char *ref)
+{
+	struct lambda *l = self;
+	const struct lambda_view *v = w && l->has_slot ? stack_world_slot(w, l->slot) : NULL;
+	char invoked[700];
+	const struct lambda_fn *fn = lambda_view_find(v, ref, invoked, sizeof(invoked));
+
+	return fn == NULL || lambda_fn_mode(fn) != LAMBDA_RESPONSE;
+}
+
 struct lambda *lambda_new(const struct lambda_deps *deps)
 {
 	struct lambda *l = calloc(1, sizeof(*l));
@@ -121,6 +131,7 @@ struct lambda *lambda_new(const struct lambda_deps *deps)
 	l->svc.release = lambda_view_release;
 	l->inv.self = l;
 	l->inv.invoke = invoke;
+	l->inv.reads_event = reads_event;
 	return l;
 }
 

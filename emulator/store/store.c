@@ -23,6 +23,10 @@ struct fg_store {
 	/* The trace writer's statements, prepared once (under mu): preparing them for every
 	 * batch cost more than the inserts (scripts/bench). */
 	sqlite3_stmt *trace_ins, *trace_trim;
+	/* The ring is trimmed every trace_slack() appended rows, not every batch; until then
+	 * reads see only the newest trace_keep rows, so what they return is exact. */
+	int64_t trace_keep;       /* the limit of the last append; INT64_MAX before one */
+	size_t trace_untrimmed;   /* rows appended since the last trim */
 };
 
 /* Migration i brings a database from user_version i to i + 1. */
@@ -187,6 +191,7 @@ int fg_store_open(const char *path, struct fg_store **out, struct fg_err *err)
 	pthread_mutex_init(&s->mu, NULL);
 	s->path = strdup(path);
 	s->lock_fd = -1;
+	s->trace_keep = INT64_MAX;
 	*out = NULL;
 	if (!mem && (mkdir_parent(path, err) != 0 || take_lock(s, err) != 0))
 		goto fail;
@@ -462,6 +467,15 @@ static int trace_stmts(struct fg_store *s)
 	return 0;
 }
 
+/* Rows appended between two trims: an eighth of the ring, at most 1024 (a DELETE of the
+ * oldest row per batch was a fifth of the trace writer's time). */
+static size_t trace_slack(size_t limit)
+{
+	size_t slack = limit / 8;
+
+	return slack < 1 ? 1 : slack > 1024 ? 1024 : slack;
+}
+
 int fg_store_traces_append(struct fg_store *s, const struct fg_store_trace *t, size_t n,
 			   size_t limit, struct fg_err *err)
 {
@@ -487,14 +501,19 @@ int fg_store_traces_append(struct fg_store *s, const struct fg_store_trace *t, s
 			goto rollback;
 		}
 	}
-	sqlite3_reset(trim);
-	sqlite3_bind_int64(trim, 1, (sqlite3_int64)limit);
-	if (sqlite3_step(trim) != SQLITE_DONE) {
-		db_fail(s, err, "trimming traces");
-		goto rollback;
+	s->trace_untrimmed += n;
+	if (n == 0 || s->trace_untrimmed >= trace_slack(limit)) {
+		sqlite3_reset(trim);
+		sqlite3_bind_int64(trim, 1, (sqlite3_int64)limit);
+		if (sqlite3_step(trim) != SQLITE_DONE) {
+			db_fail(s, err, "trimming traces");
+			goto rollback;
+		}
+		s->trace_untrimmed = 0;
 	}
 	if (exec(s, "COMMIT", err) != 0)
 		goto rollback;
+	s->trace_keep = (int64_t)limit;
 	rc = 0;
 	goto out;
 rollback:
@@ -518,11 +537,13 @@ int fg_store_traces_list(struct fg_store *s, size_t limit, cJSON **out, struct f
 
 	*out = cJSON_CreateArray();
 	pthread_mutex_lock(&s->mu);
-	if (sqlite3_prepare_v2(s->db, "SELECT doc FROM traces ORDER BY seq DESC LIMIT ?1", -1,
+	if (sqlite3_prepare_v2(s->db, "SELECT doc FROM traces WHERE seq > "
+			       "(SELECT MAX(seq) FROM traces) - ?2 ORDER BY seq DESC LIMIT ?1", -1,
 			       &st, NULL) != SQLITE_OK) {
 		rc = db_fail(s, err, "reading traces");
 	} else {
 		sqlite3_bind_int64(st, 1, (sqlite3_int64)limit);
+		sqlite3_bind_int64(st, 2, s->trace_keep);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			cJSON *doc = cJSON_Parse((const char *)sqlite3_column_text(st, 0));
 
@@ -537,12 +558,23 @@ int fg_store_traces_list(struct fg_store *s, size_t limit, cJSON **out, struct f
 
 int fg_store_trace_get(struct fg_store *s, const char *id, cJSON **out, struct fg_err *err)
 {
-	char *text = NULL;
-	int rc = query_text(s, "SELECT doc FROM traces WHERE id = ?1 ORDER BY seq DESC LIMIT 1",
-			    id, "reading a trace", &text, err);
+	sqlite3_stmt *st;
+	int rc = 0;
 
-	*out = text != NULL ? cJSON_Parse(text) : NULL;
-	free(text);
+	*out = NULL;
+	pthread_mutex_lock(&s->mu);
+	if (sqlite3_prepare_v2(s->db, "SELECT doc FROM traces WHERE id = ?1 AND seq > "
+			       "(SELECT MAX(seq) FROM traces) - ?2 ORDER BY seq DESC LIMIT 1", -1,
+			       &st, NULL) != SQLITE_OK) {
+		rc = db_fail(s, err, "reading a trace");
+	} else {
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, s->trace_keep);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			*out = cJSON_Parse((const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	pthread_mutex_unlock(&s->mu);
 	return rc;
 }
 
@@ -552,6 +584,7 @@ int fg_store_traces_clear(struct fg_store *s, struct fg_err *err)
 
 	pthread_mutex_lock(&s->mu);
 	rc = exec(s, "DELETE FROM traces", err);
+	s->trace_untrimmed = 0;
 	pthread_mutex_unlock(&s->mu);
 	return rc;
 }

@@ -74,7 +74,9 @@ struct fg_store_trace {
 	const char *doc;     /* the trace as JSON text */
 };
 
-/* Appends traces in one transaction and drops the oldest beyond limit. */
+/* Appends traces in one transaction and keeps the newest limit: reads see only those; the
+ * rows beyond are deleted every limit/8 (at most 1024) appended rows, and always when n is 0
+ * (a final trim). */
 int fg_store_traces_append(struct fg_store *s, const struct fg_store_trace *t, size_t n,
 			   size_t limit, struct fg_err *err);
 /* *out = array of parsed trace documents, newest first, at most limit. */

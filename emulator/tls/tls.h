@@ -13,7 +13,8 @@
  *   site's policy and certificate before the version is negotiated (client-hello callback),
  *   and hands the clear stream to the data-plane HTTP server over a socketpair, with the
  *   connection's SNI, protocol, cipher and client certificate for every request on it
- *   (../shared/notes-tls-mhd.md, section 2). One thread per connection.
+ *   (../shared/notes-tls-mhd.md, section 2). One thread per connection; the byte pump is
+ *   tls_pump.c, which bench/ceiling.c's HTTPS ceiling runs too.
  */
 #ifndef FG_TLS_H
 #define FG_TLS_H
@@ -87,6 +88,15 @@ struct tls_keypair {
  */
 int tls_ca_default_cert(struct tls_ca *ca, const char *name, const struct tls_keypair **out,
 			struct fg_err *err);
+
+/* ---------------------------------------------------------------- tls_pump.c */
+
+/*
+ * Pumps bytes both ways between ssl (handshake done, on tcp_fd) and app_fd (the clear end of
+ * a socketpair the HTTP server serves) until either side is done or stop_fd becomes
+ * readable. Both fds are made non-blocking; neither is closed.
+ */
+void tls_pump(SSL *ssl, int tcp_fd, int app_fd, int stop_fd);
 
 /* ---------------------------------------------------------------- tls_term.c */
 

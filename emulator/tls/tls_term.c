@@ -36,7 +36,6 @@
 #include "trace/trace.h"
 
 #define HANDSHAKE_MS 10000
-#define PUMP_BUF 16384
 
 struct site_ent {
 	struct fg_tls_site site;           /* strings borrowed from the view (or the cfg) */
@@ -80,9 +79,6 @@ struct conn {
 	bool hello_seen;
 	char fail[1024];
 	char cert_note[400];               /* the certificate served, for traces */
-	/* pump buffers */
-	char in[PUMP_BUF], out[PUMP_BUF];
-	size_t in_off, in_len, out_off, out_len;
 };
 
 /* ------------------------------------------------------------ site tables */
@@ -453,133 +449,13 @@ static void trace_failure(struct conn *c)
 	fg_arena_destroy(&a);
 }
 
-/* ------------------------------------------------------------------ pump */
+/* ------------------------------------------------------------ connection */
 
 static void nonblock(int fd)
 {
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 }
 
-/* TLS -> clear side. Returns false when the clear side is gone. */
-static bool client_to_app(struct conn *c, int app, bool *eof, bool *progress, short *tcp_ev,
-			  short *app_ev)
-{
-	if (!*eof && c->in_len == 0) {
-		int n = SSL_read(c->ssl, c->in, sizeof(c->in));
-
-		if (n > 0) {
-			c->in_off = 0;
-			c->in_len = (size_t)n;
-			*progress = true;
-		} else {
-			int e = SSL_get_error(c->ssl, n);
-
-			if (e == SSL_ERROR_WANT_READ)
-				*tcp_ev |= POLLIN;
-			else if (e == SSL_ERROR_WANT_WRITE)
-				*tcp_ev |= POLLOUT;
-			else {
-				*eof = true;
-				*progress = true;
-				ERR_clear_error();
-			}
-		}
-	}
-	if (c->in_off < c->in_len) {
-		ssize_t w = write(app, c->in + c->in_off, c->in_len - c->in_off);
-
-		if (w > 0) {
-			c->in_off += (size_t)w;
-			*progress = true;
-			if (c->in_off == c->in_len)
-				c->in_off = c->in_len = 0;
-		} else if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
-			*app_ev |= POLLOUT;
-		} else {
-			return false;
-		}
-	}
-	return true;
-}
-
-/* Clear side -> TLS. Returns false when done (the server closed and all is sent) or the
- * client is gone. */
-static bool app_to_client(struct conn *c, int app, bool *eof, bool *progress, short *tcp_ev,
-			  short *app_ev)
-{
-	if (!*eof && c->out_len == 0) {
-		ssize_t r = read(app, c->out, sizeof(c->out));
-
-		if (r > 0) {
-			c->out_off = 0;
-			c->out_len = (size_t)r;
-			*progress = true;
-		} else if (r < 0 && (errno == EAGAIN || errno == EINTR)) {
-			*app_ev |= POLLIN;
-		} else {
-			*eof = true;
-			*progress = true;
-		}
-	}
-	if (c->out_off < c->out_len) {
-		int n = SSL_write(c->ssl, c->out + c->out_off, (int)(c->out_len - c->out_off));
-
-		if (n > 0) {
-			c->out_off += (size_t)n;
-			*progress = true;
-			if (c->out_off == c->out_len)
-				c->out_off = c->out_len = 0;
-		} else {
-			int e = SSL_get_error(c->ssl, n);
-
-			if (e == SSL_ERROR_WANT_WRITE)
-				*tcp_ev |= POLLOUT;
-			else if (e == SSL_ERROR_WANT_READ)
-				*tcp_ev |= POLLIN;
-			else
-				return false;
-		}
-	} else if (*eof) {
-		SSL_shutdown(c->ssl); /* close_notify: the server closed the connection */
-		return false;
-	}
-	return true;
-}
-
-static void pump(struct conn *c, int app)
-{
-	bool cl_eof = false, app_eof = false, app_shut = false;
-
-	nonblock(c->fd);
-	nonblock(app);
-	for (;;) {
-		bool progress = false;
-		short tcp_ev = 0, app_ev = 0;
-		struct pollfd p[3];
-
-		if (!client_to_app(c, app, &cl_eof, &progress, &tcp_ev, &app_ev))
-			break;
-		if (cl_eof && c->in_len == 0 && !app_shut) {
-			shutdown(app, SHUT_WR); /* the server sees the client's end of stream */
-			app_shut = true;
-		}
-		if (!app_to_client(c, app, &app_eof, &progress, &tcp_ev, &app_ev))
-			break;
-		if (progress)
-			continue;
-		if (tcp_ev == 0 && app_ev == 0)
-			break;
-		p[0] = (struct pollfd){ .fd = tcp_ev ? c->fd : -1, .events = tcp_ev };
-		p[1] = (struct pollfd){ .fd = app_ev ? app : -1, .events = app_ev };
-		p[2] = (struct pollfd){ .fd = c->t->stop[0], .events = POLLIN };
-		if (poll(p, 3, -1) < 0 && errno != EINTR)
-			break;
-		if (p[2].revents)
-			break;
-	}
-}
-
-/* ------------------------------------------------------------ connection */
 
 static void peer_text(struct conn *c)
 {
@@ -651,7 +527,7 @@ static void serve(struct conn *c)
 	}
 	if (fg_http_server_add_connection(c->t->cfg.http, sv[0], (struct sockaddr *)&c->peer,
 					  c->peerlen, &hc, &err) == 0)
-		pump(c, sv[1]);
+		tls_pump(c->ssl, c->fd, sv[1], c->t->stop[0]);
 	else
 		fg_log(fg_app_log(c->t->cfg.app), FG_LOG_WARN, "tls", "%s", err.message);
 	close(sv[1]);

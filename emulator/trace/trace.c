@@ -1,8 +1,14 @@
-/* trace.c: one request's trace, kept in the request arena until it is serialised. */
+/*
+ * trace.c: one request's trace, kept in the request arena until it is serialised. At the
+ * end of the request the trace log takes a copy into an arena of its own (fg_trace_clone:
+ * one allocation, no formatting) and its writer thread serialises it (fg_trace_json, a
+ * hand-written printer: the cJSON tree it replaced was 15% of a canned request's CPU).
+ */
 #include "trace/trace.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct hop {
 	struct hop *next;
@@ -12,6 +18,7 @@ struct hop {
 
 struct fg_trace {
 	struct fg_arena *a;
+	bool owns_arena;         /* a clone: fg_trace_free destroys a */
 	const char *id, *client, *listener, *method, *host, *url;
 	int64_t at_ms;
 	int status;
@@ -30,6 +37,7 @@ struct fg_trace *fg_trace_begin(struct fg_arena *a, const char *request_id, int6
 	struct fg_trace *t = fg_arena_alloc(a, sizeof(*t));
 
 	t->a = a;
+	t->owns_arena = false;
 	t->id = dup(a, request_id);
 	t->at_ms = at_ms;
 	t->client = dup(a, client);
@@ -83,30 +91,111 @@ int64_t fg_trace_at(const struct fg_trace *t)
 	return t->at_ms;
 }
 
+struct fg_trace *fg_trace_clone(const struct fg_trace *t)
+{
+	size_t need = 6 * 16 + strlen(t->id) + strlen(t->client) + strlen(t->listener) +
+		      strlen(t->method) + strlen(t->host) + strlen(t->url) + 256;
+	struct fg_arena *a;
+	struct fg_trace *c;
+
+	for (const struct hop *h = t->first; h != NULL; h = h->next)
+		need += sizeof(*h) + strlen(h->service) + strlen(h->decision) + 48;
+	a = fg_arena_new(need);
+	c = fg_trace_begin(a, t->id, t->at_ms, t->client, t->listener, t->method, t->host,
+			   t->url);
+	c->owns_arena = true;
+	c->status = t->status;
+	for (const struct hop *h = t->first; h != NULL; h = h->next) {
+		struct hop *n = fg_arena_alloc(a, sizeof(*n));
+
+		n->next = NULL;
+		n->service = fg_arena_strdup(a, h->service);
+		n->decision = fg_arena_strdup(a, h->decision);
+		*c->tail = n;
+		c->tail = &n->next;
+	}
+	return c;
+}
+
+void fg_trace_free(struct fg_trace **tp)
+{
+	struct fg_trace *t = *tp;
+	struct fg_arena *a;
+
+	if (t == NULL)
+		return;
+	FG_ASSERT(t->owns_arena);
+	a = t->a;
+	fg_arena_destroy(&a);
+	*tp = NULL;
+}
+
+/* A JSON string as cJSON prints one: ", \ and control characters escaped, other bytes as
+ * they are. */
+static void put_str(struct fg_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *run = s;
+
+	fg_buf_append(b, "\"", 1);
+	for (; *s != '\0'; s++) {
+		unsigned char ch = (unsigned char)*s;
+		char esc[6] = { '\\', 0, 0, 0, 0, 0 };
+		size_t n = 2;
+
+		if (ch >= 0x20 && ch != '"' && ch != '\\')
+			continue;
+		fg_buf_append(b, run, (size_t)(s - run));
+		run = s + 1;
+		switch (ch) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[ch >> 4];
+			esc[5] = hex[ch & 15];
+			n = 6;
+		}
+		fg_buf_append(b, esc, n);
+	}
+	fg_buf_append(b, run, (size_t)(s - run));
+	fg_buf_append(b, "\"", 1);
+}
+
+static void put_field(struct fg_buf *b, const char *key, const char *value)
+{
+	fg_buf_puts(b, key);
+	put_str(b, value);
+}
+
 char *fg_trace_json(const struct fg_trace *t)
 {
-	cJSON *doc = cJSON_CreateObject(), *hops;
-	char at[25];
-	char *text;
+	struct fg_buf b;
+	char at[25], status[16];
 
+	fg_buf_init(&b);
 	fg_time_iso_ms(t->at_ms, at);
-	cJSON_AddStringToObject(doc, "id", t->id);
-	cJSON_AddStringToObject(doc, "at", at);
-	cJSON_AddStringToObject(doc, "client", t->client);
-	cJSON_AddStringToObject(doc, "listener", t->listener);
-	cJSON_AddStringToObject(doc, "method", t->method);
-	cJSON_AddStringToObject(doc, "host", t->host);
-	cJSON_AddStringToObject(doc, "url", t->url);
-	cJSON_AddNumberToObject(doc, "status", t->status);
-	hops = cJSON_AddArrayToObject(doc, "hops");
+	put_field(&b, "{\"id\":", t->id);
+	put_field(&b, ",\"at\":", at);
+	put_field(&b, ",\"client\":", t->client);
+	put_field(&b, ",\"listener\":", t->listener);
+	put_field(&b, ",\"method\":", t->method);
+	put_field(&b, ",\"host\":", t->host);
+	put_field(&b, ",\"url\":", t->url);
+	snprintf(status, sizeof(status), "%d", t->status);
+	fg_buf_puts(&b, ",\"status\":");
+	fg_buf_puts(&b, status);
+	fg_buf_puts(&b, ",\"hops\":[");
 	for (const struct hop *h = t->first; h != NULL; h = h->next) {
-		cJSON *o = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(o, "service", h->service);
-		cJSON_AddStringToObject(o, "decision", h->decision);
-		cJSON_AddItemToArray(hops, o);
+		put_field(&b, h == t->first ? "{\"service\":" : ",{\"service\":", h->service);
+		put_field(&b, ",\"decision\":", h->decision);
+		fg_buf_append(&b, "}", 1);
 	}
-	text = cJSON_PrintUnformatted(doc);
-	cJSON_Delete(doc);
-	return text;
+	fg_buf_puts(&b, "]}");
+	return fg_buf_take(&b);
 }

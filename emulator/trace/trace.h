@@ -4,8 +4,9 @@
  * Every data-plane request carries a trace: the request line, then an ordered list of hops,
  * each a service name and the decision it took with the reason ("apigw: host -> api
  * a1b2c3d4e5 stage dev"), then the status. The trace lives in the request's arena while the
- * request runs; at the end it is serialised and handed to the trace log, whose own thread
- * writes batches into the store's bounded ring, so the request path never waits on SQLite.
+ * request runs; at the end it is copied (not serialised) to the trace log, whose own thread
+ * serialises and writes batches into the store's bounded ring, so the request path neither
+ * formats JSON nor waits on SQLite.
  */
 #ifndef FG_TRACE_H
 #define FG_TRACE_H
@@ -33,6 +34,10 @@ void fg_trace_set_id(struct fg_trace *t, const char *id);
 /* The trace as a JSON document: {"id","at","client","listener","method","host","url",
  * "status","hops":[{"service","decision"}]}. malloc'd text. */
 char *fg_trace_json(const struct fg_trace *t);
+/* A copy of t in an arena of its own (one allocation, no formatting), to outlive the
+ * request; free it with fg_trace_free. */
+struct fg_trace *fg_trace_clone(const struct fg_trace *t);
+void fg_trace_free(struct fg_trace **tp);
 int64_t fg_trace_at(const struct fg_trace *t);
 /* Copies src's hops to the end of dst (into dst's arena), each decision prefixed with
  * prefix (e.g. "origin request <id>: "), for a request made in-process on dst's behalf. */
@@ -46,7 +51,8 @@ struct fg_tracelog;
 struct fg_tracelog *fg_tracelog_new(struct fg_store *st, size_t limit, struct fg_log *log);
 /* Stops the writer after writing everything queued. */
 void fg_tracelog_destroy(struct fg_tracelog **tp);
-/* Queues a finished trace (serialised here). Never blocks on the database. */
+/* Queues a copy of a finished trace (serialised by the writer). Never blocks on the
+ * database. */
 void fg_tracelog_push(struct fg_tracelog *tl, const struct fg_trace *t);
 /* Returns once everything queued before the call is in the store (read-your-writes for the
  * control API). */

@@ -1,18 +1,24 @@
 /*
- * tracelog.c: the queue between request threads and the store. Requests append finished
- * traces under a mutex (no I/O); one writer thread moves them into SQLite in batches, one
- * transaction per batch, trimming the ring to its limit.
+ * tracelog.c: the queue between request threads and the store. Requests append a copy of
+ * each finished trace under a mutex (no formatting, no I/O). One writer thread serialises
+ * them and moves them into SQLite in batches, one transaction per batch: it waits up to
+ * BATCH_WAIT_MS for a batch to fill (BATCH_MAX) unless someone is waiting for it
+ * (fg_tracelog_flush: the control API reads its own writes) or the log is stopping. The
+ * store trims the ring to its limit (fg_store_traces_append).
  */
 #include "trace/trace.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#define BATCH_MAX 256
+#define BATCH_WAIT_MS 20
 
 struct item {
 	struct item *next;
-	char *id;
-	char *doc;
-	int64_t at_ms;
+	struct fg_trace *t;      /* a clone, owned */
 };
 
 struct fg_tracelog {
@@ -24,6 +30,9 @@ struct fg_tracelog {
 	pthread_cond_t wake, done;
 	struct item *head, **tail;
 	uint64_t queued, written; /* sequence numbers for flush */
+	uint64_t flush_upto;      /* a flusher waits for this sequence number */
+	size_t pending;           /* items in head */
+	bool idle;                /* the writer waits for a first item (push signals it) */
 	bool stop;
 };
 
@@ -32,8 +41,7 @@ static void free_items(struct item *it)
 	while (it != NULL) {
 		struct item *n = it->next;
 
-		free(it->id);
-		free(it->doc);
+		fg_trace_free(&it->t);
 		free(it);
 		it = n;
 	}
@@ -41,21 +49,47 @@ static void free_items(struct item *it)
 
 static void write_batch(struct fg_tracelog *tl, struct item *batch)
 {
-	struct fg_store_trace v[256];
+	struct fg_store_trace v[BATCH_MAX];
+	char *docs[BATCH_MAX];
 	struct fg_err err;
 	size_t n = 0;
 
 	for (struct item *it = batch; it != NULL; it = it->next) {
-		v[n].id = it->id;
-		v[n].doc = it->doc;
-		v[n].at_ms = it->at_ms;
-		if (++n == sizeof(v) / sizeof(v[0]) || it->next == NULL) {
+		docs[n] = fg_trace_json(it->t);
+		v[n].id = fg_trace_id(it->t);
+		v[n].doc = docs[n];
+		v[n].at_ms = fg_trace_at(it->t);
+		if (++n == BATCH_MAX || it->next == NULL) {
 			fg_err_clear(&err);
 			if (fg_store_traces_append(tl->st, v, n, tl->limit, &err) != 0)
 				fg_log(tl->log, FG_LOG_WARN, "trace", "traces not kept: %s",
 				       err.message);
-			n = 0;
+			while (n > 0)
+				free(docs[--n]);
 		}
+	}
+}
+
+/* Under mu: true when the writer should write what is queued now rather than wait for more. */
+static bool batch_due(const struct fg_tracelog *tl)
+{
+	return tl->stop || tl->pending >= BATCH_MAX || tl->flush_upto > tl->written;
+}
+
+/* Under mu, with something queued: waits until the batch is due or BATCH_WAIT_MS passed. */
+static void wait_for_batch(struct fg_tracelog *tl)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_nsec += BATCH_WAIT_MS * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (!batch_due(tl)) {
+		if (pthread_cond_timedwait(&tl->wake, &tl->mu, &until) == ETIMEDOUT)
+			break;
 	}
 }
 
@@ -65,15 +99,19 @@ static void *writer(void *arg)
 
 	pthread_mutex_lock(&tl->mu);
 	for (;;) {
+		tl->idle = true;
 		while (tl->head == NULL && !tl->stop)
 			pthread_cond_wait(&tl->wake, &tl->mu);
+		tl->idle = false;
 		if (tl->head == NULL && tl->stop)
 			break;
+		wait_for_batch(tl);
 		struct item *batch = tl->head;
 		uint64_t upto = tl->queued;
 
 		tl->head = NULL;
 		tl->tail = &tl->head;
+		tl->pending = 0;
 		pthread_mutex_unlock(&tl->mu);
 		write_batch(tl, batch);
 		free_items(batch);
@@ -95,7 +133,14 @@ struct fg_tracelog *fg_tracelog_new(struct fg_store *st, size_t limit, struct fg
 	tl->limit = limit;
 	tl->tail = &tl->head;
 	pthread_mutex_init(&tl->mu, NULL);
-	pthread_cond_init(&tl->wake, NULL);
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&tl->wake, &ca);
+		pthread_condattr_destroy(&ca);
+	}
 	pthread_cond_init(&tl->done, NULL);
 	FG_ASSERT(pthread_create(&tl->thr, NULL, writer, tl) == 0);
 	return tl;
@@ -113,6 +158,12 @@ void fg_tracelog_destroy(struct fg_tracelog **tp)
 	pthread_mutex_unlock(&tl->mu);
 	pthread_join(tl->thr, NULL);
 	free_items(tl->head);
+	{
+		struct fg_err err;
+
+		fg_err_clear(&err);
+		fg_store_traces_append(tl->st, NULL, 0, tl->limit, &err); /* the final trim */
+	}
 	pthread_cond_destroy(&tl->wake);
 	pthread_cond_destroy(&tl->done);
 	pthread_mutex_destroy(&tl->mu);
@@ -126,14 +177,15 @@ void fg_tracelog_push(struct fg_tracelog *tl, const struct fg_trace *t)
 
 	FG_ASSERT(it != NULL);
 	it->next = NULL;
-	it->id = strdup(fg_trace_id(t));
-	it->doc = fg_trace_json(t);
-	it->at_ms = fg_trace_at(t);
+	it->t = fg_trace_clone(t);
 	pthread_mutex_lock(&tl->mu);
 	*tl->tail = it;
 	tl->tail = &it->next;
 	tl->queued++;
-	pthread_cond_signal(&tl->wake);
+	/* wake the writer only when it waits for a first item or the batch is full: a wake-up
+	 * per request was a futex call and a context switch each */
+	if (++tl->pending == BATCH_MAX || tl->idle)
+		pthread_cond_signal(&tl->wake);
 	pthread_mutex_unlock(&tl->mu);
 }
 
@@ -142,6 +194,11 @@ void fg_tracelog_flush(struct fg_tracelog *tl)
 	pthread_mutex_lock(&tl->mu);
 	uint64_t want = tl->queued;
 
+	if (tl->written < want) {
+		if (tl->flush_upto < want)
+			tl->flush_upto = want;
+		pthread_cond_signal(&tl->wake); /* write now, not at the end of the batch wait */
+	}
 	while (tl->written < want)
 		pthread_cond_wait(&tl->done, &tl->mu);
 	pthread_mutex_unlock(&tl->mu);

@@ -34,7 +34,7 @@ static void fake_invoke(void *self, const struct stack_world *w, const char *arn
 	struct fake *f = self;
 
 	free(f->event);
-	f->event = strndup(ev, len);
+	f->event = ev != NULL ? strndup(ev, len) : NULL;
 	snprintf(f->arn, sizeof(f->arn), "%s", arn);
 	f->deadline = deadline;
 	f->calls++;

@@ -391,6 +391,28 @@ static void test_gateway_responses(void)
 	fx_fini(&f);
 }
 
+static bool fake_reads_event(void *self, const struct stack_world *w, const char *arn)
+{
+	(void)self; (void)w; (void)arn;
+	return false;
+}
+
+/* An invoker that says the function does not read its event (a canned response) gets none,
+ * and the trace says so. */
+static void test_canned_no_event(struct fx *f)
+{
+	f->inv.reads_event = fake_reads_event;
+	f->fake.status = FG_INVOKE_OK;
+	f->fake.payload = "{\"statusCode\":200,\"body\":\"canned\"}";
+	f->fake.event = strdup("stale");
+	send(f, "GET", HOST, "/dev/items/7", NULL, NULL);
+	is_int(f->resp.status, 200, "canned: the function's status");
+	is_str(body(f), "canned", "canned: the function's body");
+	ok(f->fake.event == NULL, "canned: no event is built or passed");
+	ok(trace_has(f, "(canned response: no event built"), "canned: the trace says so");
+	f->inv.reads_event = NULL;
+}
+
 int main(void)
 {
 	struct fx f;
@@ -403,6 +425,7 @@ int main(void)
 	test_mock(&f);
 	test_aws_proxy(&f);
 	test_invoke_outcomes(&f);
+	test_canned_no_event(&f);
 	test_iam(&f);
 	fx_fini(&f);
 	test_switches();

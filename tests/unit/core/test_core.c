@@ -2,7 +2,9 @@
 #include "core/core.h"
 #include "tap.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void test_arena(void)
 {
@@ -16,6 +18,28 @@ static void test_arena(void)
 	is_str(fg_arena_strndup(a, "abcdef", 3), "abc", "arena strndup");
 	fg_arena_destroy(&a);
 	ok(a == NULL, "destroy clears the caller's pointer");
+	{
+		/* printf formats into the chunk's free end: texts that fit, fill it to the byte,
+		 * or overflow it must all come back whole, whatever the chunk's odd size */
+		bool all = true;
+
+		for (size_t cap = 257; cap < 300 && all; cap++) {
+			struct fg_arena *b = fg_arena_new(cap);
+
+			for (int i = 0; i < 40 && all; i++) {
+				char want[64];
+				const char *got;
+
+				snprintf(want, sizeof(want), "%0*d", 1 + (i * 7) % 40, i);
+				got = fg_arena_printf(b, "%0*d", 1 + (i * 7) % 40, i);
+				all = strcmp(got, want) == 0;
+				if (!all)
+					printf("# cap %zu step %d: got '%s' want '%s'\n", cap, i, got, want);
+			}
+			fg_arena_destroy(&b);
+		}
+		ok(all, "arena printf at every chunk boundary");
+	}
 }
 
 static void test_buf(void)

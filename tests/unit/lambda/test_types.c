@@ -219,6 +219,18 @@ static void test_qualifiers(void)
 		   h_status(r.status));
 		fg_invoke_result_free(&r);
 	}
+	{
+		const struct fg_invoker *inv = lambda_invoker(h.l);
+
+		ok(inv->reads_event != NULL && !inv->reads_event(inv->self, h.w, good[10]),
+		   "a canned function does not read its event (API Gateway skips building it)");
+		ok(inv->reads_event(inv->self, h.w, "in-s3"), "any other function reads it");
+		ok(inv->reads_event(inv->self, h.w, "nope"), "so does one that is not found");
+		h_invoke(&h, "canned", NULL, &r);
+		ok(r.status == FG_INVOKE_OK && r.payload != NULL, "a canned function answers "
+		   "without an event");
+		fg_invoke_result_free(&r);
+	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		h_invoke(&h, bad[i], "{}", &r);
 		ok(r.status == FG_INVOKE_NO_FUNCTION && r.detail != NULL &&

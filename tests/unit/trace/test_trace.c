@@ -1,0 +1,107 @@
+/* Unit tests for trace: the hand-written JSON printer against cJSON's reading of it, clones,
+ * the trace log's read-your-writes flush and its bounded ring with lazy trimming. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "trace/trace.h"
+
+static struct fg_trace *sample(struct fg_arena *a, const char *id)
+{
+	struct fg_trace *t = fg_trace_begin(a, id, 1700000000123, "127.0.0.1:5000", "http",
+					    "GET", "h.example", "/a?q=\"x\"\\y");
+
+	fg_trace_hop(t, "apigw", "tab\there, newline\nthere, bell \a, é");
+	fg_trace_hop(t, "lambda", "%s %d", "ok", 200);
+	fg_trace_status(t, 200);
+	return t;
+}
+
+static void test_json(void)
+{
+	struct fg_arena *a = fg_arena_new(1024);
+	struct fg_trace *t = sample(a, "rid-1"), *c = fg_trace_clone(t);
+	char *j = fg_trace_json(t), *cj = fg_trace_json(c);
+	cJSON *doc = cJSON_Parse(j), *hops = cJSON_GetObjectItem(doc, "hops");
+	char *printed = cJSON_PrintUnformatted(doc);
+
+	ok(doc != NULL, "the printer writes JSON cJSON reads: %s", j);
+	is_str(cJSON_GetObjectItem(doc, "url")->valuestring, "/a?q=\"x\"\\y", "quotes, backslash");
+	is_str(cJSON_GetObjectItem(doc, "at")->valuestring, "2023-11-14T22:13:20.123Z", "at");
+	is_int(cJSON_GetObjectItem(doc, "status")->valueint, 200, "status is a number");
+	is_int(cJSON_GetArraySize(hops), 2, "two hops, in order");
+	is_str(cJSON_GetObjectItem(cJSON_GetArrayItem(hops, 0), "decision")->valuestring,
+	       "tab\there, newline\nthere, bell \a, é", "control characters and UTF-8 survive");
+	is_str(cJSON_GetObjectItem(cJSON_GetArrayItem(hops, 1), "decision")->valuestring,
+	       "ok 200", "formatted hop");
+	is_str(j, printed, "byte for byte what cJSON prints for the same document");
+	is_str(cj, j, "a clone serialises the same");
+	fg_arena_destroy(&a); /* the clone does not live in the request's arena */
+	free(cj);
+	cj = fg_trace_json(c);
+	is_str(cj, j, "and outlives it");
+	fg_trace_free(&c);
+	ok(c == NULL, "free clears the pointer");
+	free(j);
+	free(cj);
+	free(printed);
+	cJSON_Delete(doc);
+}
+
+static void push(struct fg_tracelog *tl, const char *id)
+{
+	struct fg_arena *a = fg_arena_new(512);
+
+	fg_tracelog_push(tl, sample(a, id));
+	fg_arena_destroy(&a);
+}
+
+static void test_log(void)
+{
+	struct fg_store *st;
+	struct fg_tracelog *tl;
+	struct fg_log log;
+	struct fg_err e;
+	cJSON *one = NULL, *list = NULL;
+	char id[32];
+
+	fg_err_clear(&e);
+	fg_log_init(&log, FG_LOG_ERROR);
+	ok(fg_store_open(":memory:", &st, &e) == 0, "store");
+	tl = fg_tracelog_new(st, 40, &log); /* trimmed every 5 rows */
+	push(tl, "first");
+	fg_tracelog_flush(tl);
+	fg_store_trace_get(st, "first", &one, &e);
+	ok(one != NULL, "a trace is readable right after flush (no batch wait)");
+	cJSON_Delete(one);
+	for (int i = 0; i < 103; i++) {
+		snprintf(id, sizeof(id), "t%d", i);
+		push(tl, id);
+	}
+	fg_tracelog_flush(tl);
+	fg_store_traces_list(st, 1000, &list, &e);
+	is_int(cJSON_GetArraySize(list), 40, "the ring shows exactly its limit");
+	is_str(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "id")->valuestring, "t102",
+	       "newest first");
+	cJSON_Delete(list);
+	fg_store_trace_get(st, "t62", &one, &e);
+	ok(one == NULL, "the 41st newest is gone even while its row waits for the trim");
+	fg_store_trace_get(st, "t63", &one, &e);
+	ok(one != NULL, "the 40th newest is found");
+	cJSON_Delete(one);
+	fg_tracelog_clear(tl);
+	fg_store_traces_list(st, 1000, &list, &e);
+	is_int(cJSON_GetArraySize(list), 0, "clear empties it");
+	cJSON_Delete(list);
+	fg_tracelog_destroy(&tl);
+	fg_store_close(&st);
+	fg_log_fini(&log);
+}
+
+int main(void)
+{
+	test_json();
+	test_log();
+	return tap_done();
+}
