@@ -717,6 +717,8 @@ static void get_cf_cache(struct call *c)
 	cJSON_AddNumberToObject(o, "LimitBytes", (double)st.limit);
 	cJSON_AddNumberToObject(o, "Hits", (double)st.hits);
 	cJSON_AddNumberToObject(o, "Misses", (double)st.misses);
+	cJSON_AddNumberToObject(o, "Waiting", (double)st.waiting);
+	cJSON_AddNumberToObject(o, "Collapsed", (double)st.collapsed);
 	reply_json(c, 200, o);
 	cJSON_Delete(o);
 }

@@ -92,6 +92,7 @@ struct cloudfront *cloudfront_new(const struct cloudfront_deps *deps)
 	cf->deps = *deps;
 	cf_fidelity_default(&cf->fid);
 	cf->cache = cf_cache_new(cf->fid.cache_bytes);
+	cf->flights = cf_flights_new();
 	pthread_mutex_init(&cf->inval_mu, NULL);
 	cf->svc.name = "cloudfront";
 	cf->svc.self = cf;
@@ -127,6 +128,7 @@ void cloudfront_set_slot(struct cloudfront *cf, unsigned slot)
 void cloudfront_cache_stats(struct cloudfront *cf, struct cloudfront_cache_stats *out)
 {
 	cf_cache_stats_get(cf->cache, out);
+	cf_flights_stats(cf->flights, &out->waiting, &out->collapsed);
 }
 
 void cloudfront_set_links(struct cloudfront *cf, const struct fg_resolver *resolver,
@@ -142,6 +144,7 @@ void cloudfront_destroy(struct cloudfront **cp)
 		return;
 	curl_global_cleanup();
 	cf_cache_destroy(&(*cp)->cache);
+	cf_flights_destroy(&(*cp)->flights);
 	cf_inval_free(*cp);
 	free(*cp);
 	*cp = NULL;

@@ -70,6 +70,7 @@ struct cloudfront {
 	struct fg_service svc, unknown;
 	struct cf_fidelity fid;
 	struct cf_cache *cache;
+	struct cf_flights *flights;    /* request collapsing (cf_collapse.c) */
 	unsigned slot;                 /* the world slot of the distributions' view */
 	bool has_slot;
 	pthread_mutex_t inval_mu;      /* guards invals (cf_inval.c) */
@@ -374,6 +375,7 @@ struct cf_rq {
 	const char *reval_etag;        /* revalidating a stale object: If-None-Match */
 	const char *reval_lm;          /* and If-Modified-Since */
 	const char *upstream_via;      /* the Via of an origin that is CloudFront (§5.6) */
+	struct cf_flight *flight;      /* leading a collapsed miss (cf_collapse.c) */
 };
 
 void cf_serve(void *self, const struct stack_world *w, const void *view,
@@ -510,5 +512,29 @@ size_t cf_cache_purge(struct cf_cache *c, const char *dist_id, const char *path)
 size_t cf_cache_sweep(struct cf_cache *c, bool (*keep)(const char *dist, void *arg), void *arg);
 void cf_cache_stats_get(struct cf_cache *c, struct cloudfront_cache_stats *out);
 void cf_cache_count(struct cf_cache *c, bool hit);
+
+/* --------------------------------------------------------- cf_collapse.c */
+
+/* Concurrent misses on one cache key (§6.7): the first leads, the others wait for it. */
+struct cf_flights;
+struct cf_flight;
+
+enum cf_collapse {
+	CF_COLLAPSE_LEAD,      /* nobody is fetching key: the caller fetches, then lands */
+	CF_COLLAPSE_LANDED,    /* waited: the leader's response is stored, or was not cacheable */
+	CF_COLLAPSE_TIMEOUT,   /* waited wait_ms without the leader landing */
+};
+
+struct cf_flights *cf_flights_new(void);
+void cf_flights_destroy(struct cf_flights **fp);
+/* Joins the flight for key: lead (set *lead; call cf_flights_land after storing) or wait up
+ * to wait_ms of real time for the leader. */
+enum cf_collapse cf_flights_join(struct cf_flights *f, const char *key, int64_t wait_ms,
+				 struct cf_flight **lead);
+/* The leader is done (its response is stored or was not cacheable); wakes the waiters.
+ * NULL is ignored. */
+void cf_flights_land(struct cf_flights *f, struct cf_flight *lead);
+/* Requests waiting now; requests that waited since start. */
+void cf_flights_stats(struct cf_flights *f, unsigned *waiting, uint64_t *collapsed);
 
 #endif

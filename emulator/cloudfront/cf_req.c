@@ -525,6 +525,57 @@ static void hit_fresh(struct cf_rq *r, struct cf_hit *hit, struct cf_obj *o)
 	}
 }
 
+/* Whether concurrent misses on this request's key collapse (§6.7): not for HEAD (never
+ * stored) nor when cookies go to the origin. */
+static bool collapsible(const struct cf_rq *r)
+{
+	if (strcmp(r->req->method, "HEAD") == 0)
+		return false;
+	if (r->beh->cp->cookies.how != CF_SEL_NONE)
+		return false;
+	return r->beh->orp == NULL || r->beh->orp->cookies.how == CF_SEL_NONE;
+}
+
+/* Longest the origin fetch of the leader can take, plus a margin (real time). */
+static int64_t collapse_wait_ms(const struct cf_rq *r)
+{
+	const struct cf_origin *og = r->beh->origin;
+	int64_t s = 30 + 3 * 10;
+
+	if (og != NULL)
+		s = (int64_t)og->read_timeout_s + (int64_t)og->attempts * og->connect_timeout_s;
+	return (s + 5) * 1000;
+}
+
+/* Request collapsing: a miss while another request fetches the same key waits for it, then
+ * is served from the cache as a hit. True when o is that hit; false to go to the origin
+ * (r->flight set when this request leads). */
+static bool collapse(struct cf_rq *r, const char *key, struct cf_hit *hit, struct cf_obj *o)
+{
+	enum cf_collapse how;
+
+	if (!collapsible(r))
+		return false;
+	how = cf_flights_join(r->cf->flights, key, collapse_wait_ms(r), &r->flight);
+	if (how == CF_COLLAPSE_LEAD)
+		return false;
+	if (how == CF_COLLAPSE_TIMEOUT) {
+		HOP(r, "cache: a concurrent request for the same key did not finish in time: "
+		    "to the origin");
+		return false;
+	}
+	if (cf_cache_get(r->cf->cache, key, r->now_ms, r->arena, hit) && hit->fresh) {
+		cf_cache_count(r->cf->cache, true);
+		HOP(r, "cache: collapsed with a concurrent request for the same key: served its "
+		    "response from the cache (a hit, §6.7)");
+		hit_fresh(r, hit, o);
+		return true;
+	}
+	HOP(r, "cache: waited for a concurrent request for the same key; its response was not "
+	    "cached: to the origin");
+	return false;
+}
+
 /* The object for the request: the cache (§6.7), else the origin. *failed: CloudFront could
  * not reach the origin (its error page is the object). */
 static void obtain(struct cf_rq *r, struct cf_obj *o, bool *failed)
@@ -546,10 +597,14 @@ static void obtain(struct cf_rq *r, struct cf_obj *o, bool *failed)
 			revalidate(r, key, &hit, o, failed);
 		return;
 	}
+	if (collapse(r, key, &hit, o))
+		return;
 	cf_cache_count(r->cf->cache, false);
 	HOP(r, "cache: miss");
 	origin(r, o, failed);
 	store(r, key, o);
+	cf_flights_land(r->cf->flights, r->flight);
+	r->flight = NULL;
 }
 
 /* CustomErrorResponses (§6.7): the page is fetched through its own behaviour. */

@@ -59,10 +59,13 @@ const struct fg_service *cloudfront_service(struct cloudfront *cf);
  */
 const struct fg_service *cloudfront_unknown_service(struct cloudfront *cf);
 
-/* Cache entries, bytes held, hits and misses since start (the benchmark, tests). */
+/* Cache entries, bytes held, hits and misses since start; requests waiting for a concurrent
+ * miss on their key now, and requests collapsed so since start (the benchmark, tests). */
 struct cloudfront_cache_stats {
 	size_t entries, bytes, limit;
 	uint64_t hits, misses;
+	unsigned waiting;
+	uint64_t collapsed;
 };
 void cloudfront_cache_stats(struct cloudfront *cf, struct cloudfront_cache_stats *out);
 /*

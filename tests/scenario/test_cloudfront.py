@@ -14,6 +14,7 @@ import re
 import socket
 import subprocess
 import threading
+import time
 import unittest
 
 from botocore.auth import SigV4Auth
@@ -107,6 +108,7 @@ class Backend:
     def __init__(self):
         self.requests = []
         self.routes = {}
+        self.gates = {}                # path -> threading.Event the answer waits for
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -120,6 +122,9 @@ class Backend:
                 body = self.rfile.read(n) if n else b""
                 outer.requests.append({"method": self.command, "path": self.path,
                                        "headers": list(self.headers.items()), "body": body})
+                gate = outer.gates.get(self.path.split("?")[0])
+                if gate is not None:
+                    gate.wait(30)
                 route = outer.routes.get(self.path.split("?")[0])
                 if route is None:
                     route = (200, [("Content-Type", "application/json")],
@@ -777,6 +782,68 @@ class Cache(Base):
         self.assertGreaterEqual(st["Entries"], 1)
         self.assertGreaterEqual(st["Hits"], 1)
         self.assertEqual(st["LimitBytes"], 64 << 20)
+
+    def until(self, cond, what):
+        """Waits for another thread's progress (not for time to pass), with a deadline."""
+        deadline = time.monotonic() + 20
+        while not cond():
+            self.assertLess(time.monotonic(), deadline, "never: " + what)
+            time.sleep(0.002)
+
+    def concurrent(self, path, wait_for):
+        """Two requests for path: the origin holds the first until wait_for() says the
+        second is where the test wants it (the first's worker thread is busy, so the other
+        worker takes the second); then the origin answers. Returns both responses."""
+        gate = threading.Event()
+        self.backend.gates["/site" + path] = gate
+        out = []
+
+        def one():
+            out.append(self.get(path))
+
+        threads = [threading.Thread(target=one), threading.Thread(target=one)]
+        threads[0].start()
+        self.until(lambda: self.hits(path) == 1, "the first request at the origin")
+        threads[1].start()
+        self.until(wait_for, "the second request in place")
+        gate.set()
+        for t in threads:
+            t.join(30)
+        del self.backend.gates["/site" + path]
+        self.assertEqual(len(out), 2)
+        return out
+
+    def cache_stats(self):
+        return self.f.control("GET", "/cloudfront/cache").json()
+
+    def test_request_collapsing(self):
+        # §6.7: a miss while another request for the same key is at the origin waits for its
+        # response and is served from the cache as a hit; the origin sees one request
+        self.route("/collapse", "max-age=100")
+        before = self.cache_stats()["Collapsed"]
+        out = self.concurrent("/collapse", lambda: self.cache_stats()["Waiting"] >= 1)
+        self.assertEqual(self.hits("/collapse"), 1)
+        caches = sorted(r.header("X-Cache") for r in out)
+        self.assertEqual(caches, ["Hit from cloudfront", "Miss from cloudfront"])
+        self.assertTrue(all(r.status == 200 and r.body == b"payload" for r in out))
+        self.assertEqual(self.cache_stats()["Collapsed"] - before, 1)
+        self.assertEqual(self.cache_stats()["Waiting"], 0)
+        waited = [r for r in out if "collapsed" in json.dumps(self.trace(r))]
+        self.assertEqual(len(waited), 1, "the waiter's trace says it was collapsed")
+
+    def test_no_collapsing_when_caching_disabled(self):
+        # §6.7: CachingDisabled (/spa/*) prevents collapsing: both requests reach the origin
+        self.route("/spa/nc", "max-age=100")
+        out = self.concurrent("/spa/nc", lambda: self.hits("/spa/nc") == 2)
+        self.assertEqual(self.hits("/spa/nc"), 2)
+        self.assertTrue(all(r.header("X-Cache") == "Miss from cloudfront" for r in out))
+
+    def test_no_collapsing_when_cookies_are_forwarded(self):
+        # §6.7: forwarding cookies (AllViewerExceptHostHeader on /cookies/*) prevents it
+        self.route("/cookies/c", "max-age=100")
+        out = self.concurrent("/cookies/c", lambda: self.hits("/cookies/c") == 2)
+        self.assertEqual(self.hits("/cookies/c"), 2)
+        self.assertTrue(all(r.status == 200 for r in out))
 
     def test_reset_empties_the_cache(self):
         # POST /reset: the distribution is gone, and so are its objects

@@ -2,9 +2,14 @@
  * test_cache.c: the cache's pure parts — the TTL rules of aws-behavior.md §6.7 (cf_ttl_decide),
  * the normalised Accept-Encoding (§6.4, §6.8), and the store: hits and expiry on a given
  * clock, replacement, invalidation by exact path and by prefix (§6.9), the byte bound (LRU
- * eviction), sweeping a distribution that is gone.
+ * eviction), sweeping a distribution that is gone; request collapsing (§6.7): a second miss
+ * on a key waits for the first and wakes when it lands, other keys do not wait, a wait has
+ * a bound.
  */
 #include "harness.h"
+
+#include <pthread.h>
+#include <sched.h>
 
 static const struct cf_cache_policy P0 = { "p0", "p0", false, 0, 86400, 31536000,
 					   { CF_SEL_NONE, NULL, 0 }, { CF_SEL_NONE, NULL, 0 },
@@ -148,11 +153,67 @@ static void test_bound(void)
 	fg_arena_destroy(&a);
 }
 
+struct joiner {
+	struct cf_flights *f;
+	enum cf_collapse how;
+};
+
+static void *join_thread(void *arg)
+{
+	struct joiner *j = arg;
+	struct cf_flight *lead;
+
+	j->how = cf_flights_join(j->f, "GET d1 /a", 60000, &lead);
+	return NULL;
+}
+
+static unsigned waiting(struct cf_flights *f)
+{
+	unsigned n;
+	uint64_t total;
+
+	cf_flights_stats(f, &n, &total);
+	return n;
+}
+
+static void test_collapse(void)
+{
+	struct cf_flights *f = cf_flights_new();
+	struct cf_flight *lead, *other, *again;
+	struct joiner j = { f, CF_COLLAPSE_LEAD };
+	pthread_t th;
+	uint64_t total;
+	unsigned n;
+
+	ok(cf_flights_join(f, "GET d1 /a", 60000, &lead) == CF_COLLAPSE_LEAD && lead != NULL,
+	   "collapse: the first miss on a key leads");
+	ok(cf_flights_join(f, "GET d1 /b", 60000, &other) == CF_COLLAPSE_LEAD && other != NULL,
+	   "collapse: a miss on another key does not wait");
+	pthread_create(&th, NULL, join_thread, &j);
+	while (waiting(f) != 1)        /* the second miss on /a is waiting for the leader */
+		sched_yield();
+	cf_flights_land(f, lead);
+	pthread_join(th, NULL);
+	ok(j.how == CF_COLLAPSE_LANDED, "collapse: the waiter wakes when the leader lands");
+	ok(cf_flights_join(f, "GET d1 /a", 60000, &again) == CF_COLLAPSE_LEAD && again != NULL,
+	   "collapse: after landing, the next miss leads a new flight");
+	ok(cf_flights_join(f, "GET d1 /b", 1, &lead) == CF_COLLAPSE_TIMEOUT && lead == NULL,
+	   "collapse: a wait is bounded (the leader never landed)");
+	cf_flights_land(f, other);
+	cf_flights_land(f, again);
+	cf_flights_stats(f, &n, &total);
+	ok(n == 0 && total == 2, "collapse: stats count waiting now (%u) and waited (%llu)", n,
+	   (unsigned long long)total);
+	cf_flights_destroy(&f);
+	ok(f == NULL, "collapse: destroyed");
+}
+
 int main(void)
 {
 	test_ttl();
 	test_accept_encoding();
 	test_store();
 	test_bound();
+	test_collapse();
 	return tap_done();
 }
