@@ -4,6 +4,7 @@
  * fg_service whose compile/claim/serve live in apigw_view.c and apigw_req.c.
  */
 #include "apigw/apigw_priv.h"
+#include "sigv4/sigv4.h"
 
 #include <curl/curl.h>
 #include <stdlib.h>
@@ -93,6 +94,7 @@ struct apigw *apigw_new(const struct apigw_deps *deps)
 	a->svc.serve = apigw_serve;
 	/* the default execute-api names and the custom domains' names */
 	a->svc.tls_sites = apigw_tls_sites;
+	a->sig = sigv4_crypto_new();
 	return a;
 }
 
@@ -107,6 +109,7 @@ void apigw_destroy(struct apigw **ap)
 		return;
 	curl_global_cleanup();
 	apigw_usage_destroy(&(*ap)->usage);
+	sigv4_crypto_free(&(*ap)->sig);
 	free(*ap);
 	*ap = NULL;
 }

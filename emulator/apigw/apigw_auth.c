@@ -242,6 +242,7 @@ static bool authenticate(struct apigw_rq *r)
 	as_arrived(r, &rq);
 	sigv4_policy_apigw(&p, r->api->region);
 	p.messages = msg_mode(r);
+	p.crypto = r->a->sig;
 	if (sigv4_parse(r->arena, &rq, &p, r->now_ms, &c, &e) != 0) {
 		if (e.code == SIGV4_E_MISSING)
 			HOP(r, "method authorization AWS_IAM: no Authorization header and no "

@@ -81,11 +81,14 @@ int apigw_fidelity_parse(struct apigw_fidelity *f, const char *spec, struct fg_e
 
 struct apigw_usage;
 
+struct sigv4_crypto;
+
 struct apigw {
 	struct apigw_deps deps;
 	struct fg_service svc;
 	struct apigw_fidelity fid;
 	struct apigw_usage *usage;  /* usage-plan counters (apigw_keys.c) */
+	struct sigv4_crypto *sig;   /* SHA-256/HMAC fetched once for AWS_IAM methods */
 };
 
 /* -------------------------------------------------------------- apigw_cfn.c */

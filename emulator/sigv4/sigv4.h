@@ -72,6 +72,15 @@ enum sigv4_payload {
 	SIGV4_PAYLOAD_HEADER,
 };
 
+/*
+ * OpenSSL's SHA-256 and HMAC fetched once (sigv4_crypto.c): a verifier that checks every
+ * request keeps one (shared by all threads) and names it in its policy; without one each
+ * hash looks its algorithm up again.
+ */
+struct sigv4_crypto;
+struct sigv4_crypto *sigv4_crypto_new(void);
+void sigv4_crypto_free(struct sigv4_crypto **c);
+
 /* What the verifier expects; fixed per service (and per fidelity switch). */
 struct sigv4_policy {
 	const char *region;                  /* "us-east-1": the API's region */
@@ -80,6 +89,7 @@ struct sigv4_policy {
 	enum sigv4_messages messages;
 	enum sigv4_scope_wording scope_wording;
 	enum sigv4_payload payload;
+	const struct sigv4_crypto *crypto;   /* NULL: algorithms fetched per call */
 };
 
 /* Defaults for API Gateway in region: execute-api, 5 minutes, redacted, APIGW, body. */

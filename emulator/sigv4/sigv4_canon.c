@@ -19,7 +19,6 @@
 #include <ctype.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -349,51 +348,65 @@ const char *sigv4_canonical_request(struct fg_arena *a, const struct sigv4_reque
 
 /* ---------------------------------------------------------------- signing */
 
-const char *sigv4_sha256_hex(struct fg_arena *a, const void *p, size_t n)
+const char *sigv4_sha256_hex_with(const struct sigv4_crypto *c, struct fg_arena *a,
+				  const void *p, size_t n)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
+	unsigned char md[32];
 	char *out = fg_arena_alloc(a, 65);
 
-	FG_ASSERT(EVP_Digest(p != NULL ? p : "", n, md, &len, EVP_sha256(), NULL) == 1);
-	sigv4_hex(md, len, out);
+	sigv4_sha256(c, p, n, md);
+	sigv4_hex(md, 32, out);
 	return out;
+}
+
+const char *sigv4_sha256_hex(struct fg_arena *a, const void *p, size_t n)
+{
+	return sigv4_sha256_hex_with(NULL, a, p, n);
+}
+
+const char *sigv4_string_to_sign_with(const struct sigv4_crypto *c, struct fg_arena *a,
+				      const char *timestamp, const char *scope,
+				      const char *canonical_request)
+{
+	return fg_arena_printf(a, "AWS4-HMAC-SHA256\n%s\n%s\n%s", timestamp, scope,
+			       sigv4_sha256_hex_with(c, a, canonical_request,
+						     strlen(canonical_request)));
 }
 
 const char *sigv4_string_to_sign(struct fg_arena *a, const char *timestamp, const char *scope,
 				 const char *canonical_request)
 {
-	return fg_arena_printf(a, "AWS4-HMAC-SHA256\n%s\n%s\n%s", timestamp, scope,
-			       sigv4_sha256_hex(a, canonical_request, strlen(canonical_request)));
+	return sigv4_string_to_sign_with(NULL, a, timestamp, scope, canonical_request);
 }
 
-/* out may be key: the result goes through a local buffer. */
-static void hmac(const unsigned char *key, size_t klen, const char *msg, unsigned char out[32])
+static void hmac(const struct sigv4_crypto *c, const unsigned char *key, size_t klen,
+		 const char *msg, unsigned char out[32])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
-
-	FG_ASSERT(HMAC(EVP_sha256(), key, (int)klen, (const unsigned char *)msg, strlen(msg), md,
-		       &len) != NULL && len == 32);
-	memcpy(out, md, 32);
-	OPENSSL_cleanse(md, sizeof(md));
+	sigv4_hmac(c, key, klen, msg, strlen(msg), out);
 }
 
-const char *sigv4_signature(struct fg_arena *a, const char *secret, const char *date,
-			    const char *region, const char *service, const char *string_to_sign)
+const char *sigv4_signature_with(const struct sigv4_crypto *c, struct fg_arena *a,
+				 const char *secret, const char *date, const char *region,
+				 const char *service, const char *string_to_sign)
 {
 	const char *k0 = fg_arena_printf(a, "AWS4%s", secret);
 	unsigned char k[32], sig[32];
 	char *out = fg_arena_alloc(a, 65);
 
-	hmac((const unsigned char *)k0, strlen(k0), date, k);
-	hmac(k, 32, region, k);
-	hmac(k, 32, service, k);
-	hmac(k, 32, "aws4_request", k);
-	hmac(k, 32, string_to_sign, sig);
+	hmac(c, (const unsigned char *)k0, strlen(k0), date, k);
+	hmac(c, k, 32, region, k);
+	hmac(c, k, 32, service, k);
+	hmac(c, k, 32, "aws4_request", k);
+	hmac(c, k, 32, string_to_sign, sig);
 	OPENSSL_cleanse(k, sizeof(k));
 	sigv4_hex(sig, 32, out);
 	return out;
+}
+
+const char *sigv4_signature(struct fg_arena *a, const char *secret, const char *date,
+			    const char *region, const char *service, const char *string_to_sign)
+{
+	return sigv4_signature_with(NULL, a, secret, date, region, service, string_to_sign);
 }
 
 const char *sigv4_sign(struct fg_arena *a, const struct sigv4_request *rq,

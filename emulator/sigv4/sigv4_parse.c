@@ -55,6 +55,7 @@ void sigv4_policy_apigw(struct sigv4_policy *p, const char *region)
 	p->messages = SIGV4_MSG_REDACTED;
 	p->scope_wording = SIGV4_SCOPE_APIGW;
 	p->payload = SIGV4_PAYLOAD_BODY;
+	p->crypto = NULL;
 }
 
 static int fail(struct sigv4_error *err, enum sigv4_code c, const char *message,

@@ -33,4 +33,22 @@ const char *sigv4_header_first(const struct sigv4_request *rq, const char *name)
 /* Lowercase hex of n bytes into out (2n + 1 bytes). */
 void sigv4_hex(const unsigned char *p, size_t n, char *out);
 
+/* ---------------------------------------------------------- sigv4_crypto.c */
+
+/* SHA-256 of n bytes; c NULL: OpenSSL fetches the digest for this call. */
+void sigv4_sha256(const struct sigv4_crypto *c, const void *p, size_t n, unsigned char out[32]);
+/* HMAC-SHA256 of msg under key (out may be key); c NULL: fetched for this call. */
+void sigv4_hmac(const struct sigv4_crypto *c, const unsigned char *key, size_t klen,
+		const char *msg, size_t mlen, unsigned char out[32]);
+
+/* sigv4_canon.c's signing steps with a given sigv4_crypto (the public ones pass NULL). */
+const char *sigv4_sha256_hex_with(const struct sigv4_crypto *c, struct fg_arena *a,
+				  const void *p, size_t n);
+const char *sigv4_string_to_sign_with(const struct sigv4_crypto *c, struct fg_arena *a,
+				      const char *timestamp, const char *scope,
+				      const char *canonical_request);
+const char *sigv4_signature_with(const struct sigv4_crypto *c, struct fg_arena *a,
+				 const char *secret, const char *date, const char *region,
+				 const char *service, const char *string_to_sign);
+
 #endif

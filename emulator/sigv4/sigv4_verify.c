@@ -38,7 +38,7 @@ static const char *payload_hash(struct fg_arena *a, const struct sigv4_request *
 			len--;
 		return fg_arena_strndup(a, h, len);
 	}
-	return sigv4_sha256_hex(a, rq->body, rq->body_len);
+	return sigv4_sha256_hex_with(p->crypto, a, rq->body, rq->body_len);
 }
 
 int sigv4_verify(struct fg_arena *a, const struct sigv4_request *rq, const struct sigv4_policy *p,
@@ -57,8 +57,9 @@ int sigv4_verify(struct fg_arena *a, const struct sigv4_request *rq, const struc
 		err->message = err->explain = "the query string has a broken % escape";
 		return -1;
 	}
-	sts = sigv4_string_to_sign(a, c->timestamp, c->scope, creq);
-	sig = sigv4_signature(a, secret, c->scope_date, c->scope_region, c->scope_service, sts);
+	sts = sigv4_string_to_sign_with(p->crypto, a, c->timestamp, c->scope, creq);
+	sig = sigv4_signature_with(p->crypto, a, secret, c->scope_date, c->scope_region,
+				   c->scope_service, sts);
 	out->canonical_request = creq;
 	out->string_to_sign = sts;
 	out->expected = sig;

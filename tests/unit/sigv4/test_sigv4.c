@@ -281,11 +281,12 @@ static const struct suite_case *suite_named(const char *name)
 	return NULL;
 }
 
-static void test_suite(void)
+static void test_suite(const struct sigv4_crypto *crypto)
 {
 	struct sigv4_policy p;
 
 	suite_policy(&p);
+	p.crypto = crypto;
 	for (size_t i = 0; i < sizeof(suite) / sizeof(suite[0]); i++) {
 		const struct suite_case *s = &suite[i];
 		struct sigv4_check chk;
@@ -303,7 +304,8 @@ static void test_suite(void)
 		       s->name);
 		rq_add(&q, "Authorization", authz);
 		is_int(check(&q.r, &p, SUITE_MS, SECRET, &err, NULL), SIGV4_OK,
-		       "AWS test suite %s: parse + verify accept it", s->name);
+		       "AWS test suite %s: parse + verify accept it%s", s->name,
+		       crypto ? " (algorithms fetched once)" : "");
 	}
 }
 
@@ -373,11 +375,12 @@ static void mutate_and_check(const struct vec *v, const struct sigv4_policy *p)
 	       "%s (%s): one byte of the secret changed -> mismatch", v->name, v->client);
 }
 
-static void test_clients(void)
+static void test_clients(const struct sigv4_crypto *crypto)
 {
 	struct sigv4_policy p;
 
 	sigv4_policy_apigw(&p, "us-east-1");
+	p.crypto = crypto;
 	for (size_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++) {
 		const struct vec *v = &vectors[i];
 		struct sigv4_check chk;
@@ -784,14 +787,21 @@ static void test_codes(void)
 
 int main(void)
 {
+	struct sigv4_crypto *crypto;
+
 	A = fg_arena_new(1 << 16);
 	test_canonical_uri();
 	test_canonical_query();
 	test_canonical_headers();
 	test_time();
-	test_suite();
+	crypto = sigv4_crypto_new();
+	test_suite(NULL);
+	test_suite(crypto);
 	test_suite_strings();
-	test_clients();
+	test_clients(NULL);
+	test_clients(crypto);     /* the verifier's path in API Gateway, mutations included */
+	sigv4_crypto_free(&crypto);
+	ok(crypto == NULL, "sigv4_crypto_free clears the pointer");
 	test_incomplete();
 	test_step1();
 	test_header_steps();
