@@ -389,14 +389,18 @@ const char *sigv4_signature_with(const struct sigv4_crypto *c, struct fg_arena *
 				 const char *secret, const char *date, const char *region,
 				 const char *service, const char *string_to_sign)
 {
-	const char *k0 = fg_arena_printf(a, "AWS4%s", secret);
 	unsigned char k[32], sig[32];
 	char *out = fg_arena_alloc(a, 65);
 
-	hmac(c, (const unsigned char *)k0, strlen(k0), date, k);
-	hmac(c, k, 32, region, k);
-	hmac(c, k, 32, service, k);
-	hmac(c, k, 32, "aws4_request", k);
+	if (!sigv4_crypto_key_get(c, secret, date, region, service, k)) {
+		const char *k0 = fg_arena_printf(a, "AWS4%s", secret);
+
+		hmac(c, (const unsigned char *)k0, strlen(k0), date, k);
+		hmac(c, k, 32, region, k);
+		hmac(c, k, 32, service, k);
+		hmac(c, k, 32, "aws4_request", k);
+		sigv4_crypto_key_put(c, secret, date, region, service, k);
+	}
 	hmac(c, k, 32, string_to_sign, sig);
 	OPENSSL_cleanse(k, sizeof(k));
 	sigv4_hex(sig, 32, out);

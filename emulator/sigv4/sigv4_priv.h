@@ -41,6 +41,13 @@ void sigv4_sha256(const struct sigv4_crypto *c, const void *p, size_t n, unsigne
 void sigv4_hmac(const struct sigv4_crypto *c, const unsigned char *key, size_t klen,
 		const char *msg, size_t mlen, unsigned char out[32]);
 
+/* The remembered signing key for (secret, date, region, service); false when none (or c is
+ * NULL). put remembers one (inputs too long for the table are not kept). */
+bool sigv4_crypto_key_get(const struct sigv4_crypto *c, const char *secret, const char *date,
+			  const char *region, const char *service, unsigned char out[32]);
+void sigv4_crypto_key_put(const struct sigv4_crypto *c, const char *secret, const char *date,
+			  const char *region, const char *service, const unsigned char key[32]);
+
 /* sigv4_canon.c's signing steps with a given sigv4_crypto (the public ones pass NULL). */
 const char *sigv4_sha256_hex_with(const struct sigv4_crypto *c, struct fg_arena *a,
 				  const void *p, size_t n);

@@ -4,7 +4,7 @@
  * and curl --aws-sigv4, produced by gen_vectors.py), every message of aws-behavior.md §2.3,
  * §2.6, §2.7, §2.8, and the one-byte changes that must break a good signature.
  */
-#include "sigv4/sigv4.h"
+#include "sigv4/sigv4_priv.h"
 #include "tap.h"
 
 #include <stdlib.h>
@@ -785,6 +785,27 @@ static void test_codes(void)
 	ok(sigv4_code_type(SIGV4_OK) == NULL, "no type for OK");
 }
 
+/* The signing-key table answers only for the same four inputs (§2.1). */
+static void test_key_table(const struct sigv4_crypto *crypto)
+{
+	const char *sts = "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/"
+			  "aws4_request\nabc";
+	const char *plain = sigv4_signature(A, SECRET, "20150830", "us-east-1", "service", sts);
+	const char *other = sigv4_signature(A, "another-secret", "20150830", "us-east-1",
+					    "service", sts);
+
+	is_str(sigv4_signature_with(crypto, A, SECRET, "20150830", "us-east-1", "service", sts),
+	       plain, "key table: first signature (derived) is the plain one");
+	is_str(sigv4_signature_with(crypto, A, SECRET, "20150830", "us-east-1", "service", sts),
+	       plain, "key table: second signature (remembered key) is the same");
+	is_str(sigv4_signature_with(crypto, A, "another-secret", "20150830", "us-east-1",
+				    "service", sts), other, "key table: another secret, its own key");
+	ok(strcmp(sigv4_signature_with(crypto, A, SECRET, "20150831", "us-east-1", "service",
+				       sts), plain) != 0, "key table: another date, another key");
+	ok(strcmp(sigv4_signature_with(crypto, A, SECRET, "20150830", "eu-west-1", "service",
+				       sts), plain) != 0, "key table: another region, another key");
+}
+
 int main(void)
 {
 	struct sigv4_crypto *crypto;
@@ -800,6 +821,7 @@ int main(void)
 	test_suite_strings();
 	test_clients(NULL);
 	test_clients(crypto);     /* the verifier's path in API Gateway, mutations included */
+	test_key_table(crypto);
 	sigv4_crypto_free(&crypto);
 	ok(crypto == NULL, "sigv4_crypto_free clears the pointer");
 	test_incomplete();
