@@ -504,8 +504,7 @@ static void list_requests(struct call *c)
 	}
 	if ((size_t)limit > fg_tracelog_limit(tl))
 		limit = (long)fg_tracelog_limit(tl);
-	fg_tracelog_flush(tl);
-	if (fg_store_traces_list(fg_app_store(c->s->cfg.app), (size_t)limit, &list, &c->err) != 0) {
+	if (fg_tracelog_list(tl, (size_t)limit, &list, &c->err) != 0) {
 		reply_err(c);
 		return;
 	}
@@ -520,8 +519,7 @@ static void get_request(struct call *c)
 	struct fg_tracelog *tl = fg_app_tracelog(c->s->cfg.app);
 	cJSON *doc = NULL;
 
-	fg_tracelog_flush(tl);
-	if (fg_store_trace_get(fg_app_store(c->s->cfg.app), c->arg, &doc, &c->err) != 0) {
+	if (fg_tracelog_get(tl, c->arg, &doc, &c->err) != 0) {
 		reply_err(c);
 		return;
 	}

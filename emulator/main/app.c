@@ -46,7 +46,8 @@ int fg_app_new(const struct fg_app_config *cfg, struct fg_app **out, struct fg_e
 		return -1;
 	}
 	app->world = stack_world_new(stacks);
-	app->tracelog = fg_tracelog_new(app->store, cfg->trace_limit, &app->log);
+	app->tracelog = fg_tracelog_new(app->store, cfg->trace_limit,
+					strcmp(cfg->db_path, ":memory:") == 0, &app->log);
 	*out = app;
 	return 0;
 }

@@ -47,8 +47,10 @@ void fg_trace_append(struct fg_trace *dst, const struct fg_trace *src, const cha
 
 struct fg_tracelog;
 
-/* Keeps the newest `limit` traces in the store. Starts the writer thread. */
-struct fg_tracelog *fg_tracelog_new(struct fg_store *st, size_t limit, struct fg_log *log);
+/* Keeps the newest `limit` traces: in the store (starts the writer thread), or, in_memory,
+ * in a ring of its own (the store is not used; for an in-memory database). */
+struct fg_tracelog *fg_tracelog_new(struct fg_store *st, size_t limit, bool in_memory,
+				   struct fg_log *log);
 /* Stops the writer after writing everything queued. */
 void fg_tracelog_destroy(struct fg_tracelog **tp);
 /* Queues a copy of a finished trace (serialised by the writer). Never blocks on the
@@ -60,5 +62,10 @@ void fg_tracelog_flush(struct fg_tracelog *tl);
 /* Drops everything queued and stored (POST /reset). */
 void fg_tracelog_clear(struct fg_tracelog *tl);
 size_t fg_tracelog_limit(const struct fg_tracelog *tl);
+/* The newest traces, newest first, at most limit, as parsed documents (read-your-writes:
+ * everything pushed before the call is there). */
+int fg_tracelog_list(struct fg_tracelog *tl, size_t limit, cJSON **out, struct fg_err *err);
+/* *out = the trace with that request id, or NULL when it is not (or no longer) kept. */
+int fg_tracelog_get(struct fg_tracelog *tl, const char *id, cJSON **out, struct fg_err *err);
 
 #endif

@@ -57,8 +57,9 @@ static void push(struct fg_tracelog *tl, const char *id)
 	fg_arena_destroy(&a);
 }
 
-static void test_log(void)
+static void test_log(bool in_memory)
 {
+	const char *mode = in_memory ? "ring" : "store";
 	struct fg_store *st;
 	struct fg_tracelog *tl;
 	struct fg_log log;
@@ -69,32 +70,44 @@ static void test_log(void)
 	fg_err_clear(&e);
 	fg_log_init(&log, FG_LOG_ERROR);
 	ok(fg_store_open(":memory:", &st, &e) == 0, "store");
-	tl = fg_tracelog_new(st, 40, &log); /* trimmed every 5 rows */
+	tl = fg_tracelog_new(st, 40, in_memory, &log); /* store: trimmed every 5 rows */
 	push(tl, "first");
-	fg_tracelog_flush(tl);
-	fg_store_trace_get(st, "first", &one, &e);
-	ok(one != NULL, "a trace is readable right after flush (no batch wait)");
+	fg_tracelog_get(tl, "first", &one, &e);
+	ok(one != NULL, "%s: a trace is readable right after it is pushed (no batch wait)", mode);
 	cJSON_Delete(one);
 	for (int i = 0; i < 103; i++) {
 		snprintf(id, sizeof(id), "t%d", i);
 		push(tl, id);
 	}
-	fg_tracelog_flush(tl);
-	fg_store_traces_list(st, 1000, &list, &e);
-	is_int(cJSON_GetArraySize(list), 40, "the ring shows exactly its limit");
+	fg_tracelog_list(tl, 1000, &list, &e);
+	is_int(cJSON_GetArraySize(list), 40, "%s: the ring shows exactly its limit", mode);
 	is_str(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "id")->valuestring, "t102",
-	       "newest first");
+	       "%s: newest first", mode);
+	is_str(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 39), "id")->valuestring, "t63",
+	       "%s: the 40th newest last", mode);
 	cJSON_Delete(list);
-	fg_store_trace_get(st, "t62", &one, &e);
-	ok(one == NULL, "the 41st newest is gone even while its row waits for the trim");
-	fg_store_trace_get(st, "t63", &one, &e);
-	ok(one != NULL, "the 40th newest is found");
+	fg_tracelog_list(tl, 3, &list, &e);
+	is_int(cJSON_GetArraySize(list), 3, "%s: a list honours its limit", mode);
+	cJSON_Delete(list);
+	fg_tracelog_get(tl, "t62", &one, &e);
+	ok(one == NULL, "%s: the 41st newest is gone (even while a row waits for the trim)", mode);
+	fg_tracelog_get(tl, "t63", &one, &e);
+	ok(one != NULL, "%s: the 40th newest is found", mode);
 	cJSON_Delete(one);
-	fg_tracelog_clear(tl);
 	fg_store_traces_list(st, 1000, &list, &e);
-	is_int(cJSON_GetArraySize(list), 0, "clear empties it");
+	is_int(cJSON_GetArraySize(list), in_memory ? 0 : 40,
+	       "%s: the store holds the traces only without the ring", mode);
 	cJSON_Delete(list);
+	fg_tracelog_clear(tl);
+	fg_tracelog_list(tl, 1000, &list, &e);
+	is_int(cJSON_GetArraySize(list), 0, "%s: clear empties it", mode);
+	cJSON_Delete(list);
+	push(tl, "after");
+	fg_tracelog_get(tl, "after", &one, &e);
+	ok(one != NULL, "%s: pushing works after clear", mode);
+	cJSON_Delete(one);
 	fg_tracelog_destroy(&tl);
+	ok(tl == NULL, "%s: destroyed", mode);
 	fg_store_close(&st);
 	fg_log_fini(&log);
 }
@@ -102,6 +115,7 @@ static void test_log(void)
 int main(void)
 {
 	test_json();
-	test_log();
+	test_log(false);
+	test_log(true);
 	return tap_done();
 }
