@@ -111,7 +111,7 @@ def hops(t):
 
 def all_hops(t):
     """Every hop of a trace, the in-process origin's own hops included, as one string."""
-    return json.dumps(t)
+    return json.dumps(t, ensure_ascii=False)
 
 
 def newest(f, pred, n=20):
