@@ -606,13 +606,13 @@ static int check_geo(const struct cf_chk *k, const cJSON *dc)
 
 static int check_misc(const struct cf_chk *k, const cJSON *dc)
 {
-	const char *s = NULL, *root = NULL;
+	const char *s = NULL, *root = NULL, *http = NULL;
 	bool b;
 	const cJSON *o = NULL;
 
 	if (cf_chk_bool(k, dc, "Enabled", P_DC, true, &b) != 0 ||
 	    cf_chk_str(k, dc, "DefaultRootObject", P_DC, false, &root) != 0 ||
-	    cf_chk_enum(k, dc, "HttpVersion", P_DC, false, HTTP_VERSIONS, &s) != 0 ||
+	    cf_chk_enum(k, dc, "HttpVersion", P_DC, false, HTTP_VERSIONS, &http) != 0 ||
 	    cf_chk_enum(k, dc, "PriceClass", P_DC, false, PRICE, &s) != 0 ||
 	    cf_chk_bool(k, dc, "IPV6Enabled", P_DC, false, &b) != 0 ||
 	    cf_chk_str(k, dc, "Comment", P_DC, false, &s) != 0 ||
@@ -625,6 +625,10 @@ static int check_misc(const struct cf_chk *k, const cJSON *dc)
 	if (o != NULL)
 		stack_warn(k->c, "Logging is accepted; access logs are not written (see GET "
 			   "/requests for frontgate's request traces)");
+	if (http != NULL && strcmp(http, "http1.1") != 0)
+		stack_warn(k->c, "HttpVersion %s is accepted; viewers are served HTTP/1.1 (frontgate "
+			   "does not speak HTTP/2 or HTTP/3: its TLS listener offers no ALPN "
+			   "protocol, so clients fall back)", http);
 	return 0;
 }
 

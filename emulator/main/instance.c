@@ -101,6 +101,36 @@ static enum cfn_format format_of(const char *path)
 	return CFN_FORMAT_AUTO;
 }
 
+/*
+ * The stack a fixture becomes: the template's top-level Metadata.Frontgate.StackName when it
+ * has one (several folders may each hold a template.yaml, and some templates read their
+ * stack's name, like "prod--app"), else the file's name.
+ */
+static int fixture_stack_name(const cJSON *tpl, const char *path, char *out, size_t n,
+			      struct fg_err *err)
+{
+	const cJSON *fg = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(tpl, "Metadata"), "Frontgate");
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(fg, "StackName");
+
+	if (v == NULL) {
+		stack_name_of(path, out, n);
+		return 0;
+	}
+	if (!cJSON_IsString(v) || !stack_name_valid(v->valuestring, err)) {
+		if (cJSON_IsString(v))
+			fg_err_prefix(err, "Metadata.Frontgate.StackName: ");
+		else
+			fg_err_set(err, 400, "ValidationError",
+				   "Metadata.Frontgate.StackName must be a string (the stack's "
+				   "name)");
+		fg_err_at(err, NULL, "Metadata.Frontgate.StackName");
+		return -1;
+	}
+	snprintf(out, n, "%s", v->valuestring);
+	return 0;
+}
+
 /* --param values go to each fixture that declares the parameter. */
 static cJSON *params_for(const struct fg_instance_config *cfg, const cJSON *tpl)
 {
@@ -132,11 +162,15 @@ static int deploy_fixture(struct fg_instance *inst, const struct fg_instance_con
 
 	if (read_file(path, &text, &len, err) != 0)
 		return -1;
-	stack_name_of(path, name, sizeof(name));
 	tpl = cfn_parse(text, len, format_of(path), err);
 	free(text);
+	stack_name_of(path, name, sizeof(name));
 	if (tpl == NULL)
 		goto out;
+	if (fixture_stack_name(tpl, path, name, sizeof(name), err) != 0) {
+		cJSON_Delete(tpl);
+		goto out;
+	}
 	params = params_for(cfg, tpl);
 	memset(&req, 0, sizeof(req));
 	req.name = name;

@@ -82,6 +82,8 @@ class Frontgate:
         if not line:
             err = self.proc.stderr.read().decode()
             code = self.proc.wait()
+            self.proc.stdout.close()
+            self.proc.stderr.close()
             if check:
                 raise StartError(code, err)
             self.ready = None
