@@ -145,7 +145,7 @@ static const cJSON *find(const struct stack_rctx *c, const char *type, const cha
 	return phys != NULL ? stack_rctx_find(c, type, phys) : NULL;
 }
 
-/* "The subnet's availability zone and CIDR, when frontgate knows the subnet. */
+/* The subnet's document (availability zone, CIDR), when frontgate knows the subnet. */
 static const cJSON *subnet_doc(const struct stack_rctx *c, const char *id)
 {
 	return find(c, "AWS::EC2::Subnet", id);
@@ -204,6 +204,27 @@ static int name_check(struct stack_rctx *c, struct fg_err *err, const char *what
 		return elb_err(c, err, "ValidationError", "Name",          /* UNCONFIRMED */
 			       "%s name '%s' cannot begin or end with '-'", what, name);
 	return 0;
+}
+
+/*
+ * An update that changes one of these properties replaces the resource in CloudFormation
+ * (a new name, a new ARN): forget the previous physical id unless it is pinned.
+ */
+static void replacement(const struct stack_rctx *c, const cJSON *props,
+			const char *const *keys, char phys[256])
+{
+	const cJSON *old = item(c->previous, "Properties");
+
+	if (c->previous == NULL || str(item(c->metadata, "Frontgate"), "Id") != NULL)
+		return;
+	for (size_t i = 0; keys[i] != NULL; i++) {
+		const cJSON *a = item(old, keys[i]), *b = item(props, keys[i]);
+
+		if ((a == NULL) != (b == NULL) || (a != NULL && !cJSON_Compare(a, b, true))) {
+			phys[0] = '\0';
+			return;
+		}
+	}
 }
 
 /* ------------------------------------------------------------ LoadBalancer */
@@ -354,7 +375,9 @@ static int lb_create(struct stack_rctx *c, const cJSON *props, char phys[256], c
 	char name[40], id[17], num[11], dns[200], full[120], node[16];
 	cJSON *subnets = lb_subnets(props);
 	const cJSON *sg = item(props, "SecurityGroups");
+	static const char *const replacing[] = { "Name", "Scheme", "Type", NULL };
 
+	replacement(c, props, replacing, phys);
 	if (str(props, "Name") != NULL)
 		snprintf(name, sizeof(name), "%s", str(props, "Name"));
 	else
@@ -562,8 +585,11 @@ static int tg_validate(struct stack_rctx *c, const cJSON *props, struct fg_err *
 static int tg_create(struct stack_rctx *c, const cJSON *props, char phys[256], cJSON *attrs,
 		     cJSON *state, struct fg_err *err)
 {
+	static const char *const replacing[] = { "Name", "Port", "Protocol", "VpcId", "TargetType",
+						 "ProtocolVersion", NULL };
 	char name[40], id[17], full[80];
 
+	replacement(c, props, replacing, phys);
 	if (str(props, "Name") != NULL)
 		snprintf(name, sizeof(name), "%s", str(props, "Name"));
 	else
@@ -709,7 +735,7 @@ static const char *const LISTENER_PROTOCOLS[] = { "HTTP", "HTTPS", "TCP", "TLS",
 						  "TCP_UDP", "GENEVE", NULL };
 
 struct port_probe {
-	const char *lb, *self;
+	const char *lb;
 	long long port;
 };
 
@@ -801,7 +827,7 @@ static int listener_validate(struct stack_rctx *c, const cJSON *props, struct fg
 			return -1;
 	}
 	{
-		struct port_probe p = { lb_arn, NULL, port };
+		struct port_probe p = { lb_arn, port };
 
 		if (visit(c, ELB_T_LISTENER, same_port, &p) != NULL)
 			return stack_handler_err(c, err, ELB_SERVICE, 400, "DuplicateListener",
@@ -826,8 +852,10 @@ static const char *lb_part(const char *lb_arn)
 static int listener_create(struct stack_rctx *c, const cJSON *props, char phys[256],
 			   cJSON *attrs, cJSON *state, struct fg_err *err)
 {
+	static const char *const replacing[] = { "LoadBalancerArn", NULL };
 	char id[17];
 
+	replacement(c, props, replacing, phys);
 	stack_derived_id(c, "listener-id", HEX, 16, id);
 	id[16] = '\0';
 	if (phys[0] == '\0')
@@ -958,8 +986,10 @@ static int rule_create(struct stack_rctx *c, const cJSON *props, char phys[256],
 		       cJSON *state, struct fg_err *err)
 {
 	const char *l = str(props, "ListenerArn"), *p = strstr(l, ":listener/");
+	static const char *const replacing[] = { "ListenerArn", NULL };
 	char id[17];
 
+	replacement(c, props, replacing, phys);
 	stack_derived_id(c, "rule-id", HEX, 16, id);
 	id[16] = '\0';
 	if (phys[0] == '\0')
