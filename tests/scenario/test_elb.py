@@ -2,7 +2,8 @@
 balancers"): the DNS name claimed on the data HTTP listener, listener rules in priority order
 (path-pattern, http-header, http-request-method, query-string), fixed-response and redirect
 actions, and the load balancer's own error pages (Server: awselb/2.0, CRLF bodies: 502 for a
-refused connection, 503 for a group without targets, 504 for an address nothing answers at)."""
+refused connection, 503 for a group without targets, 504 for an address nothing answers at);
+and a CloudFront distribution reaching it through VPC origins (aws-behavior.md §6.10)."""
 import os
 import unittest
 
@@ -99,6 +100,25 @@ class Alb(unittest.TestCase):
         self.assertEqual(r.header("Content-Type"), "application/json")
         self.assertEqual(self.get("/x?debug=on").status, 404, "GET does not match POST")
         self.assertEqual(self.get("/x?verbose=on", method="POST").status, 404)
+
+    def test_through_a_vpc_origin(self):
+        # §6.10: the VPC origin's request reaches the ALB's port-80 listener in-process; the
+        # ALB's answer passes through CloudFront (§5.5 headers on top)
+        r = self.get("/zzz", host=self.out["Distribution"])
+        self.assertEqual((r.status, r.body), (404, b"no route"))
+        self.assertEqual(r.header("X-Cache"), "Error from cloudfront")
+        self.assertEqual(r.header("Server"), "awselb/2.0")
+        trace = "\n".join(self.last_trace())
+        self.assertIn(f"in-process connection to {self.name.lower()} port 80 (clear text", trace)
+        self.assertIn("connection on port 80 (clear text)", trace)
+
+    def test_vpc_origin_port_without_listener(self):
+        # https-only to an ALB with no listener on 443: the connection fails, CloudFront's 502
+        r = self.get("/tls/x", host=self.out["Distribution"])
+        self.assertEqual(r.status, 502, r.body)
+        self.assertEqual(r.header("Server"), "CloudFront")
+        self.assertIn(b"CloudFront wasn't able to connect to the origin.", r.body)
+        self.assertIn("which does not accept TLS on port 443", "\n".join(self.last_trace()))
 
 
 if __name__ == "__main__":
