@@ -55,8 +55,11 @@ bool elb_claim(void *self, const void *view, const struct fg_http_req *req)
 	const char *h = req->host;
 	size_t n = strcspn(h, ":");
 
-	if (n < 18 || strncasecmp(h + n - 18, ".elb.amazonaws.com", 18) != 0)
-		return false;   /* cheap refusal for every other name */
+	/* cheap refusal for every other name: ALBs' names end in .elb.amazonaws.com, NLBs' are
+	 * {name}-{id}.elb.{region}.amazonaws.com */
+	if (n < 14 || strncasecmp(h + n - 14, ".amazonaws.com", 14) != 0 ||
+	    strcasestr(h, ".elb.") == NULL)
+		return false;
 	return elb_view_lb(view_of(view), h) != NULL;
 }
 
@@ -445,8 +448,9 @@ void elb_serve(void *self, const struct stack_world *w, const void *view,
 		frontgate_answer(&r, 502, "no load balancer has the name %s", req->host);
 		return;
 	}
-	HOP(&r, "%s load balancer %s (%s, stack %s): connection on port %d (%s)", r.lb->scheme,
-	    r.lb->name, r.lb->arn, r.lb->stack, r.port, r.tls ? "TLS" : "clear text");
+	HOP(&r, "%s load balancer %s (%s, stack %s): connection on port %d (%s)%s%s",
+	    r.lb->scheme, r.lb->name, r.lb->arn, r.lb->stack, r.port, r.tls ? "TLS" : "clear text",
+	    req->via_vpc ? " from inside VPC " : "", req->via_vpc ? req->via_vpc : "");
 	if (strcmp(r.lb->type, "application") != 0) {
 		frontgate_answer(&r, 501, "load balancer %s is a %s load balancer, which frontgate "
 				 "does not emulate", r.lb->name, r.lb->type);
