@@ -372,7 +372,7 @@ static int lb_create(struct stack_rctx *c, const cJSON *props, char phys[256], c
 {
 	const char *type = str(props, "Type") ? str(props, "Type") : "application";
 	const char *scheme = str(props, "Scheme") ? str(props, "Scheme") : "internet-facing";
-	char name[40], id[17], num[11], dns[200], full[120], node[16];
+	char name[40], id[17], num[12], dns[200], full[120], node[16];
 	cJSON *subnets = lb_subnets(props);
 	const cJSON *sg = item(props, "SecurityGroups");
 	static const char *const replacing[] = { "Name", "Scheme", "Type", NULL };
@@ -384,9 +384,8 @@ static int lb_create(struct stack_rctx *c, const cJSON *props, char phys[256], c
 		generated_name(c, "lb-name", name);
 	stack_derived_id(c, "lb-id", HEX, 16, id);
 	id[16] = '\0';
-	stack_derived_id(c, "lb-dns", "0123456789", 10, num + 1);
+	stack_derived_id(c, "lb-dns", "0123456789", 9, num + 1);   /* writes the '\0' too */
 	num[0] = '1';
-	num[10] = '\0';
 	if (phys[0] == '\0')
 		snprintf(phys, 256, "arn:aws:elasticloadbalancing:%s:%s:loadbalancer/%s/%s/%s",
 			 c->region, c->account, short_type(type), name, id);
