@@ -9,6 +9,7 @@ import re
 import socket
 import ssl
 import subprocess
+import tempfile
 import unittest
 
 from fg import FIXTURES, Frontgate
@@ -188,6 +189,22 @@ class Seed004(unittest.TestCase):
             self.assertRegex(err["message"], r"The IP address '[^']*GetPrivateIPs[^']*\.IP0' is "
                              r"not a valid IPv4 address \(Service: ElasticLoadBalancingV2, "
                              r"Status Code: 400\)")
+
+
+class FixtureStackNames(unittest.TestCase):
+    """How --fixture names stacks (README "Templates and fixtures"): a template.yaml after its
+    folder, unless the template's Metadata.Frontgate.StackName says otherwise (as this
+    seed's files do)."""
+
+    def test_names(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.mkdir(os.path.join(d, "9-some-seed"))
+            path = os.path.join(d, "9-some-seed", "template.yaml")
+            with open(path, "w") as fh:
+                fh.write("Resources:\n  Logs: {Type: AWS::Logs::LogGroup}\n")
+            with Frontgate(fixtures=(path, PRE)) as f:
+                names = sorted(s["Name"] for s in f.control("GET", "/state").json()["Stacks"])
+                self.assertEqual(names, ["f9-some-seed", "seed004-network"])
 
 
 if __name__ == "__main__":
