@@ -91,6 +91,7 @@ struct apigw *apigw_new(const struct apigw_deps *deps)
 	a->svc.compile = apigw_view_compile;
 	a->svc.release = apigw_view_release;
 	a->svc.claim = apigw_claim;
+	a->svc.listens = apigw_listens;
 	a->svc.serve = apigw_serve;
 	/* the default execute-api names and the custom domains' names */
 	a->svc.tls_sites = apigw_tls_sites;

@@ -460,6 +460,8 @@ bool apigw_utf8_valid(const char *s, size_t n);
 void apigw_serve(void *self, const struct stack_world *w, const void *view,
 		 struct fg_http_req *req, struct fg_http_resp *resp, struct fg_trace *t);
 bool apigw_claim(void *self, const void *view, const struct fg_http_req *req);
+/* API Gateway's endpoints accept HTTPS on port 443 only (fg_service.listens). */
+bool apigw_listens(void *self, const void *view, const char *name, bool https, int port);
 
 /*
  * Where a request is going, from its Host and path (§1.1, design.md §3). For the default host

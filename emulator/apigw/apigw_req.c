@@ -169,6 +169,11 @@ bool apigw_claim(void *self, const void *view, const struct fg_http_req *req)
 	       apigw_target_parse(req->arena, req->host, req->path, &tg);
 }
 
+bool apigw_listens(void *self, const void *view, const char *name, bool https, int port)
+{
+	return https && port == 443;
+}
+
 /* ---------------------------------------------------------------- headers */
 
 void apigw_add_header(struct apigw_rq *r, const char *name, const char *value)

@@ -782,7 +782,9 @@ static int deployment_create(struct stack_rctx *c, const cJSON *props, char phys
 }
 
 /* In place (Description, StageName, StageDescription): the snapshot stays; a new RestApiId or
- * canary settings replace the deployment, which takes a new snapshot under a new id. */
+ * canary settings replace the deployment, which takes a new snapshot under a new id. So does
+ * every update with Metadata.Frontgate.AlwaysDeploy: true, which stands for SAM's
+ * AlwaysDeploy (a new Deployment logical id on every `sam deploy`) in an expanded template. */
 static int deployment_update(struct stack_rctx *c, const cJSON *props, char phys[256],
 			     cJSON *attrs, cJSON *state, struct fg_err *err)
 {
@@ -794,8 +796,9 @@ static int deployment_update(struct stack_rctx *c, const cJSON *props, char phys
 					 prop(props, "DeploymentCanarySettings"), true) ||
 			   (prop(old, "DeploymentCanarySettings") == NULL &&
 			    prop(props, "DeploymentCanarySettings") == NULL);
+	bool always = cJSON_IsTrue(prop(prop(c->metadata, "Frontgate"), "AlwaysDeploy"));
 
-	if (same_api && same_canary && prop(old_state, "Snapshot") != NULL) {
+	if (same_api && same_canary && !always && prop(old_state, "Snapshot") != NULL) {
 		cJSON_AddItemToObject(state, "Snapshot",
 				      cJSON_Duplicate(prop(old_state, "Snapshot"), true));
 		cJSON_AddStringToObject(attrs, "DeploymentId", phys);

@@ -1,6 +1,7 @@
 /*
  * awsdata.c: API Gateway's regional hosted zone ids (aws-behavior.md §7.1, from the AWS
- * general reference; several cross-checked against independent Terraform/CDK sources).
+ * general reference; several cross-checked against independent Terraform/CDK sources) and
+ * Application Load Balancers' canonical hosted zone ids.
  */
 #include "awsdata/awsdata.h"
 
@@ -42,5 +43,33 @@ const char *aws_apigw_zone_region(const char *zone_id)
 	for (size_t i = 0; zone_id != NULL && i < NZONES; i++)
 		if (strcmp(APIGW_ZONES[i][1], zone_id) == 0)
 			return APIGW_ZONES[i][0];
+	return NULL;
+}
+
+/* Application Load Balancers' CanonicalHostedZoneID per region (AWS general reference,
+ * "Elastic Load Balancing endpoints and quotas"; cross-checked against the Terraform AWS
+ * provider's table). */
+static const char *const ALB_ZONES[][2] = {
+	{ "us-east-1", "Z35SXDOTRQ7X7K" }, { "us-east-2", "Z3AADJGX6KTTL2" },
+	{ "us-west-1", "Z368ELLRRE2KJ0" }, { "us-west-2", "Z1H1FL5HABSF5" },
+	{ "af-south-1", "Z268VQBMOI5EKX" }, { "ap-east-1", "Z3DQVH9N71FHZ0" },
+	{ "ap-northeast-1", "Z14GRHDCWA56QT" }, { "ap-northeast-2", "ZWKZPGTI48KDX" },
+	{ "ap-northeast-3", "Z5LXEXXYW11ES" }, { "ap-south-1", "ZP97RAFLXTNZK" },
+	{ "ap-south-2", "Z0173938T07WNTVAEPZN" }, { "ap-southeast-1", "Z1LMS91P8CMLE5" },
+	{ "ap-southeast-2", "Z1GM3OXH4ZPM65" }, { "ap-southeast-3", "Z08888821HLRG5A9ZRTER" },
+	{ "ca-central-1", "ZQSVJUPU6J1EY" }, { "eu-central-1", "Z215JYRZR1TBD5" },
+	{ "eu-central-2", "Z06391101F2ZOEP8P5EB3" }, { "eu-north-1", "Z23TAZ6LKFMNIO" },
+	{ "eu-south-1", "Z3ULH7SSC9OV64" }, { "eu-south-2", "Z0956581394HF5D5LXGAP" },
+	{ "eu-west-1", "Z32O12XQLNTSW2" }, { "eu-west-2", "ZHURV8PSTC4K8" },
+	{ "eu-west-3", "Z3Q77PNBQS71R4" }, { "me-central-1", "Z08230872XQRWHG2XF6I" },
+	{ "me-south-1", "ZS929ML54UICD" }, { "sa-east-1", "Z2P70J7HTTTPLU" },
+	{ "us-gov-east-1", "Z166TLBEWOO7G0" }, { "us-gov-west-1", "Z33AYJ8TM3BH4J" },
+};
+
+const char *aws_alb_zone(const char *region)
+{
+	for (size_t i = 0; region != NULL && i < sizeof(ALB_ZONES) / sizeof(ALB_ZONES[0]); i++)
+		if (strcmp(ALB_ZONES[i][0], region) == 0)
+			return ALB_ZONES[i][1];
 	return NULL;
 }

@@ -14,7 +14,8 @@
  *   other-headers), then the origin's custom headers;
  * - delivery: the origin's name is resolved through frontgate's resolver (Route 53's view);
  *   a name that belongs to an emulated endpoint (API Gateway, another distribution, a load
- *   balancer) is entered in-process through iface/dispatch.h as a connection to that name,
+ *   balancer) is entered in-process through iface/dispatch.h as a connection to that name
+ *   and port (a VPC origin's request carries the VPC it comes from),
  *   anything else is fetched over the network with libcurl (connection attempts, timeouts).
  *   S3 origins are not emulated: they answer as S3 does for a bucket that does not exist.
  */
@@ -359,11 +360,14 @@ static enum cf_fetch_status s3_missing(struct cf_rq *r, const struct cf_origin *
 
 /* ---------------------------------------------------------- in-process */
 
-/* The ports an emulated endpoint listens on (API Gateway: HTTPS on 443 only). */
-static bool endpoint_listens(const char *owner, bool https, int port)
+/* Whether the endpoint accepts the connection (API Gateway: HTTPS on 443 only; a load
+ * balancer: its listeners). */
+static bool endpoint_listens(struct cf_rq *r, const char *name, bool https, int port)
 {
-	if (strcmp(owner, "apigw") == 0)
-		return https && port == 443;
+	const struct fg_dispatch *d = r->cf->deps.dispatch;
+
+	if (d->listens != NULL)
+		return d->listens(d->self, r->w, name, https, port, r->arena);
 	return port == (https ? 443 : 80);
 }
 
@@ -376,11 +380,11 @@ static enum cf_fetch_status in_process(struct cf_rq *r, const struct cf_origin *
 	struct fg_http_resp *resp = fg_arena_alloc(r->arena, sizeof(*resp));
 	struct fg_http_header *hv = fg_arena_alloc(r->arena, (q->h.n + 1) * sizeof(*hv));
 
-	if (!endpoint_listens(owner, q->https, q->port)) {
-		HOP(r, "%s is %s, which listens on %s: nothing answers %s on port %d", name,
-		    owner, strcmp(owner, "apigw") == 0 ? "HTTPS port 443 only (API Gateway)"
-						       : "ports 80 and 443",
-		    q->https ? "HTTPS" : "HTTP", q->port);
+	if (!endpoint_listens(r, name, q->https, q->port)) {
+		HOP(r, "%s is %s, which does not accept %s on port %d%s: the connection fails",
+		    name, owner, q->https ? "TLS" : "clear-text HTTP", q->port,
+		    strcmp(owner, "apigw") == 0 ? " (API Gateway listens on HTTPS port 443 only)"
+						: "");
 		return CF_FETCH_CONNECT;
 	}
 	memset(req, 0, sizeof(*req));
@@ -407,6 +411,7 @@ static enum cf_fetch_status in_process(struct cf_rq *r, const struct cf_origin *
 		req->tls_cipher = "ECDHE-RSA-AES128-GCM-SHA256";
 	}
 	req->via_vpc = o->kind == CF_ORIGIN_VPC ? o->vpc_id : NULL;
+	req->conn_port = q->port;
 	resp->arena = r->arena;
 	resp->status = 500;
 	if (!d->serve(d->self, r->w, name, req, resp, r->t))
@@ -635,8 +640,8 @@ static enum cf_fetch_status deliver_to(struct cf_rq *r, const struct cf_origin *
 	if (owner != NULL)
 		return in_process(r, o, name, owner, q, out);
 	if (o->kind == CF_ORIGIN_VPC) {
-		HOP(r, "VPC origin %s: %s is not an emulated endpoint (load balancers are not "
-		    "emulated)", o->vpc_origin_id, name);
+		HOP(r, "VPC origin %s: %s is not an emulated load balancer, so nothing in the VPC "
+		    "answers", o->vpc_origin_id, name);
 		return CF_FETCH_CONNECT;
 	}
 	if (addr != NULL)

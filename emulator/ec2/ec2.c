@@ -1,7 +1,7 @@
 /*
  * ec2.c: the ec2 module as a service: its compiled view is the list of VPC endpoints of a
  * world, and the network interface (iface/network.h) answers "which endpoint is this id /
- * this DNS name" from it.
+ * this DNS name / has a network interface with this address" from it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +14,8 @@ struct ec2_vpce_rec {
 	bool private_dns;
 	char **dns;
 	int ndns;
+	char **enis, **addrs;  /* network interfaces and their private addresses */
+	int naddr;
 };
 
 struct ec2_view {
@@ -40,6 +42,26 @@ static char *dup_s(const char *s)
 	return strdup(s ? s : "");
 }
 
+/* Each network interface id with its address (Frontgate.PrivateIpAddresses, same order). */
+static void interfaces_fill(struct ec2_vpce_rec *e, const cJSON *attrs)
+{
+	const cJSON *ids = cJSON_GetObjectItemCaseSensitive(attrs, "NetworkInterfaceIds");
+	const cJSON *addrs = cJSON_GetObjectItemCaseSensitive(attrs,
+							      "Frontgate.PrivateIpAddresses");
+	int n = cJSON_GetArraySize(addrs);
+
+	e->enis = calloc((size_t)n + 1, sizeof(char *));
+	e->addrs = calloc((size_t)n + 1, sizeof(char *));
+	for (int i = 0; i < n; i++) {
+		const cJSON *a = cJSON_GetArrayItem(addrs, i), *id = cJSON_GetArrayItem(ids, i);
+
+		if (!cJSON_IsString(a))
+			continue;
+		e->addrs[e->naddr] = dup_s(a->valuestring);
+		e->enis[e->naddr++] = dup_s(cJSON_IsString(id) ? id->valuestring : "");
+	}
+}
+
 static void rec_fill(struct ec2_vpce_rec *e, const cJSON *doc, const cJSON *r)
 {
 	const cJSON *p = cJSON_GetObjectItemCaseSensitive(r, "Properties");
@@ -60,6 +82,7 @@ static void rec_fill(struct ec2_vpce_rec *e, const cJSON *doc, const cJSON *r)
 		if (colon != NULL)
 			e->dns[e->ndns++] = dup_s(colon + 1);
 	}
+	interfaces_fill(e, cJSON_GetObjectItemCaseSensitive(r, "Attributes"));
 }
 
 static void view_free(void *p)
@@ -79,6 +102,12 @@ static void view_free(void *p)
 		for (int j = 0; j < e->ndns; j++)
 			free(e->dns[j]);
 		free(e->dns);
+		for (int j = 0; j < e->naddr; j++) {
+			free(e->enis[j]);
+			free(e->addrs[j]);
+		}
+		free(e->enis);
+		free(e->addrs);
 	}
 	free(v->v);
 	free(v);
@@ -120,6 +149,9 @@ static void to_vpce(const struct ec2_vpce_rec *r, struct fg_vpce *out)
 	out->private_dns = r->private_dns;
 	out->dns_names = (const char *const *)r->dns;
 	out->ndns = r->ndns;
+	out->enis = (const char *const *)r->enis;
+	out->addresses = (const char *const *)r->addrs;
+	out->naddr = r->naddr;
 }
 
 static bool by_id(void *self, const struct stack_world *w, const char *id, struct fg_arena *a,
@@ -155,6 +187,23 @@ static bool by_dns(void *self, const struct stack_world *w, const char *host,
 	return false;
 }
 
+static bool by_address(void *self, const struct stack_world *w, const char *addr,
+		       struct fg_arena *a, struct fg_vpce *out, int *index)
+{
+	const struct ec2_view *v = view_of(self, w);
+
+	for (size_t i = 0; v && i < v->n; i++) {
+		for (int j = 0; j < v->v[i].naddr; j++) {
+			if (strcmp(v->v[i].addrs[j], addr) == 0) {
+				to_vpce(&v->v[i], out);
+				*index = j;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 struct ec2 *ec2_new(void)
 {
 	struct ec2 *e = calloc(1, sizeof(*e));
@@ -166,6 +215,7 @@ struct ec2 *ec2_new(void)
 	e->net.self = e;
 	e->net.vpce_by_id = by_id;
 	e->net.vpce_by_dns = by_dns;
+	e->net.vpce_by_address = by_address;
 	return e;
 }
 

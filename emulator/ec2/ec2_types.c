@@ -4,9 +4,11 @@
  * stack and logical id so they are stable across redeploys (pinnable with
  * Metadata.Frontgate.Id). A VPCEndpoint's DnsEntries follow AWS's "ZONEID:name" form: the
  * regional name, one per availability zone of its subnets and, with PrivateDnsEnabled,
- * the service's private name.
+ * the service's private name. Each of its network interfaces gets a stable private address
+ * in its subnet (the frontgate-only attribute Frontgate.PrivateIpAddresses).
  */
 #include <arpa/inet.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,10 @@
 #include "ec2/ec2_int.h"
 
 static const char HEX[] = "0123456789abcdef";
+
+/* frontgate-only attribute: the private address of each network interface (README "VPC
+ * origins and load balancers"); an ALB IP target with one of them enters the endpoint. */
+#define ENI_ADDRESSES "Frontgate.PrivateIpAddresses"
 
 static const char *str_of(const cJSON *o, const char *k)
 {
@@ -267,12 +273,92 @@ static const char *service_short(const char *svc)
 	return last ? last + 1 : svc;
 }
 
+/*
+ * Network interface addresses. Each interface of an endpoint gets a private address in its
+ * subnet's CIDR (the subnet's first four and last addresses are AWS's, so never those),
+ * derived from the endpoint's identity so it is the same on every deployment, and distinct
+ * from every other endpoint interface in the world. A subnet frontgate does not know gets
+ * an address in 10.255.0.0/16, with a warning.
+ */
+static bool address_taken(const struct stack_rctx *c, const cJSON *mine, const char *addr)
+{
+	const cJSON *doc, *r, *a;
+
+	cJSON_ArrayForEach(a, mine)
+		if (strcmp(a->valuestring, addr) == 0)
+			return true;
+	cJSON_ArrayForEach(r, c->deployed) {
+		cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(
+				   cJSON_GetObjectItemCaseSensitive(r, "Attributes"), ENI_ADDRESSES))
+			if (cJSON_IsString(a) && strcmp(a->valuestring, addr) == 0)
+				return true;
+	}
+	cJSON_ArrayForEach(doc, stack_world_stacks(c->world)) {
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(doc, "Name");
+
+		if (cJSON_IsString(n) && strcmp(n->valuestring, c->stack_name) == 0)
+			continue;  /* this stack's old version: replaced by this deployment */
+		cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(doc, "Resources")) {
+			cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(r, "Attributes"), ENI_ADDRESSES))
+				if (cJSON_IsString(a) && strcmp(a->valuestring, addr) == 0)
+					return true;
+		}
+	}
+	return false;
+}
+
+/* The subnet's network and prefix length; false when the subnet or its CIDR is unknown. */
+static bool subnet_cidr(const struct stack_rctx *c, const char *subnet, uint32_t *net, int *len)
+{
+	const cJSON *sub = stack_rctx_find(c, "AWS::EC2::Subnet", subnet);
+	const char *cidr = sub ? str_of(cJSON_GetObjectItemCaseSensitive(sub, "Properties"),
+					"CidrBlock") : NULL;
+	char ip[64];
+	struct in_addr a;
+	const char *slash;
+
+	if (cidr == NULL || !cidr_ok(cidr, 16, 28) || (slash = strchr(cidr, '/')) == NULL)
+		return false;
+	snprintf(ip, sizeof(ip), "%.*s", (int)(slash - cidr), cidr);
+	if (inet_pton(AF_INET, ip, &a) != 1)
+		return false;
+	*len = atoi(slash + 1);
+	*net = ntohl(a.s_addr) & (uint32_t)(0xffffffffu << (32 - *len));
+	return true;
+}
+
+static void eni_address(const struct stack_rctx *c, const char *subnet, int i,
+			const cJSON *mine, char out[INET_ADDRSTRLEN])
+{
+	uint32_t net = 0x0aff0000u, hosts;  /* 10.255.0.0/16 */
+	int len = 16;
+
+	if (!subnet_cidr(c, subnet, &net, &len))
+		stack_warn(c, "subnet %s is not an AWS::EC2::Subnet deployed in frontgate: its "
+			   "network interface gets an address in 10.255.0.0/16", subnet);
+	hosts = (1u << (32 - len)) - 5;  /* usable: network + 4 .. broadcast - 1 */
+	for (int attempt = 0; attempt < 64; attempt++) {
+		char salt[32], digits[10];
+		struct in_addr a;
+
+		snprintf(salt, sizeof(salt), "eni-address-%d-%d", i, attempt);
+		stack_derived_id(c, salt, "0123456789", 9, digits);
+		digits[9] = '\0';
+		a.s_addr = htonl(net + 4 + (uint32_t)(strtoul(digits, NULL, 10) % hosts));
+		inet_ntop(AF_INET, &a, out, INET_ADDRSTRLEN);
+		if (!address_taken(c, mine, out))
+			return;
+	}
+}
+
 static int vpce_create(struct stack_rctx *c, const cJSON *p, char phys[256], cJSON *attrs,
 		       cJSON *state, struct fg_err *err)
 {
 	const char *svc = str_of(p, "ServiceName"), *zone = ec2_vpce_zone_id(c->region);
 	const cJSON *pd = cJSON_GetObjectItemCaseSensitive(p, "PrivateDnsEnabled");
 	cJSON *dns = cJSON_CreateArray(), *enis = cJSON_CreateArray(), *zones, *z, *s;
+	cJSON *addrs = cJSON_CreateArray();
 	char suffix[9], id[256], ts[40];
 	int i = 0;
 
@@ -291,15 +377,18 @@ static int vpce_create(struct stack_rctx *c, const cJSON *p, char phys[256], cJS
 		add_entry(dns, "Z1C12344VYDITB0", "*.%s.%s.amazonaws.com", service_short(svc),
 			  c->region);
 	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(p, "SubnetIds")) {
-		char salt[32];
+		char salt[32], addr[INET_ADDRSTRLEN];
 
 		snprintf(salt, sizeof(salt), "eni-%d", i++);
 		ec2_id(c, "eni", salt, id);
 		cJSON_AddItemToArray(enis, cJSON_CreateString(id));
+		eni_address(c, cJSON_IsString(s) ? s->valuestring : "", i, addrs, addr);
+		cJSON_AddItemToArray(addrs, cJSON_CreateString(addr));
 	}
 	cJSON_AddStringToObject(attrs, "Id", phys);
 	cJSON_AddItemToObject(attrs, "DnsEntries", dns);
 	cJSON_AddItemToObject(attrs, "NetworkInterfaceIds", enis);
+	cJSON_AddItemToObject(attrs, ENI_ADDRESSES, addrs);
 	fg_time_iso(c->now_ms, ts);
 	cJSON_AddStringToObject(attrs, "CreationTimestamp", ts);
 	if (!execute_api_service(c, svc))

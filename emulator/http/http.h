@@ -53,6 +53,11 @@ struct fg_http_req {
 	 * NULL when the request comes from the public internet side. */
 	const char *via_vpce;          /* "vpce-0123456789abcdef0" */
 	const char *via_vpc;           /* "vpc-0123456789abcdef0" */
+	/* In-process connections (iface/dispatch.h): the name and port the connection was made
+	 * to, which a service with several listeners on one name (a load balancer) needs and
+	 * which can differ from Host. NULL / 0 for requests from the data-plane listeners. */
+	const char *conn_name;
+	int conn_port;
 };
 
 struct fg_http_resp {

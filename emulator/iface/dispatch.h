@@ -2,7 +2,8 @@
  * iface/dispatch.h: in-process connections to emulated endpoints. A service that makes
  * requests of its own (a CloudFront origin fetch, an internal ALB's target) and finds that the
  * name it connects to belongs to an emulated endpoint (an execute-api host, a d-xxx custom
- * domain target, another distribution) enters the front router in-process, as a new connection
+ * domain target, another distribution, a load balancer, a VPC endpoint's interface) enters the
+ * front router in-process, as a new connection
  * to that name would, without including the service that owns it (instance.c wires this to
  * main/front.c).
  *
@@ -36,6 +37,11 @@ struct fg_dispatch {
 	 */
 	bool (*serve)(void *self, const struct stack_world *w, const char *name,
 		      struct fg_http_req *req, struct fg_http_resp *resp, struct fg_trace *parent);
+	/* Whether the endpoint that owns name accepts a connection on port (TLS when https): a
+	 * connection nothing listens on is refused. False when no service owns name. Set
+	 * req->conn_port to that port before serve(). */
+	bool (*listens)(void *self, const struct stack_world *w, const char *name, bool https,
+			int port, struct fg_arena *a);
 };
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * iface/network.h: what other services need to know about emulated VPC resources (VPC
- * interface endpoints), without including the ec2 module (instance.c wires it).
+ * interface endpoints and the private addresses of their network interfaces), without
+ * including the ec2 module (instance.c wires it).
  */
 #ifndef FG_IFACE_NETWORK_H
 #define FG_IFACE_NETWORK_H
@@ -19,6 +20,10 @@ struct fg_vpce {
 	bool private_dns;          /* PrivateDnsEnabled */
 	const char *const *dns_names; /* public endpoint-specific names, without zone id */
 	int ndns;
+	/* its network interfaces (one per subnet) and their private addresses, same order */
+	const char *const *enis;
+	const char *const *addresses;
+	int naddr;
 };
 
 struct fg_network {
@@ -29,6 +34,10 @@ struct fg_network {
 	/* The endpoint one of whose DnsEntries names is host (case-insensitive, no port). */
 	bool (*vpce_by_dns)(void *self, const struct stack_world *w, const char *host,
 			    struct fg_arena *a, struct fg_vpce *out);
+	/* The endpoint one of whose network interfaces has this private address ("10.0.1.23");
+	 * *index = which interface. False when no interface has it. */
+	bool (*vpce_by_address)(void *self, const struct stack_world *w, const char *addr,
+				struct fg_arena *a, struct fg_vpce *out, int *index);
 };
 
 #endif

@@ -136,12 +136,16 @@ bool fg_front_serve(void *self, const struct stack_world *w, const char *name,
 	if (i < 0)
 		return false;
 	svc = fg_app_service(app, (size_t)i);
+	req->conn_name = name;
 	fg_uuid4(rid);
 	snprintf(url, sizeof(url), "%s%s%s", req->path, req->query[0] ? "?" : "", req->query);
 	t = fg_trace_begin(req->arena, rid, fg_clock_now_ms(fg_app_clock(app)), req->client,
 			   req->listener, req->method, req->host, url);
-	fg_trace_hop(t, "front", "in-process connection to %s (SNI '%s') -> %s; Host '%s'", name,
-		     req->sni ? req->sni : "", svc->name, req->host);
+	fg_trace_hop(t, "front", "in-process connection to %s port %d (%s, SNI '%s') -> %s; "
+		     "Host '%s'", name, req->conn_port ? req->conn_port
+						       : req->tls_version ? 443 : 80,
+		     req->tls_version ? req->tls_version : "clear text", req->sni ? req->sni : "",
+		     svc->name, req->host);
 	svc->serve(svc->self, w, stack_world_slot(w, (unsigned)i), req, resp, t);
 	fg_trace_status(t, resp->status);
 	if (parent != NULL) {
@@ -152,4 +156,19 @@ bool fg_front_serve(void *self, const struct stack_world *w, const char *name,
 	}
 	fg_tracelog_push(fg_app_tracelog(app), t);
 	return true;
+}
+
+bool fg_front_listens(void *self, const struct stack_world *w, const char *name, bool https,
+		      int port, struct fg_arena *a)
+{
+	struct fg_app *app = self;
+	int i = owner_index(app, w, name, a);
+	const struct fg_service *svc;
+
+	if (i < 0)
+		return false;
+	svc = fg_app_service(app, (size_t)i);
+	if (svc->listens != NULL)
+		return svc->listens(svc->self, stack_world_slot(w, (unsigned)i), name, https, port);
+	return port == (https ? 443 : 80);
 }

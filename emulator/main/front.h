@@ -20,5 +20,7 @@ const char *fg_front_owner(void *self, const struct stack_world *w, const char *
 			   struct fg_arena *a);
 bool fg_front_serve(void *self, const struct stack_world *w, const char *name,
 		    struct fg_http_req *req, struct fg_http_resp *resp, struct fg_trace *parent);
+bool fg_front_listens(void *self, const struct stack_world *w, const char *name, bool https,
+		      int port, struct fg_arena *a);
 
 #endif

@@ -14,6 +14,7 @@
 #include "acm/acm.h"
 #include "apigw/apigw.h"
 #include "ec2/ec2.h"
+#include "elb/elb.h"
 #include "cfn/cfn.h"
 #include "cloudfront/cloudfront.h"
 #include "cp.h"
@@ -37,6 +38,7 @@ struct fg_instance {
 	struct apigw *apigw;
 	struct cloudfront *cloudfront;
 	struct ec2 *ec2;
+	struct elb *elb;
 	struct route53 *route53;
 	struct acm *acm;
 	struct tls_ca *ca;
@@ -44,7 +46,7 @@ struct fg_instance {
 	struct tls_term *tls;
 	struct fg_dns_server *dns;
 	struct cp_server *cp;
-	struct fg_dispatch dispatch;  /* in-process connections (CloudFront origins) */
+	struct fg_dispatch dispatch;  /* in-process connections (CloudFront origins, ALBs) */
 	int http_port, https_port, dns_port, control_port;
 	struct tls_site_arg *site_args;  /* --tls-site */
 	struct fg_tls_site *sites;
@@ -72,16 +74,27 @@ static int read_file(const char *path, char **out, size_t *len, struct fg_err *e
 	return 0;
 }
 
-/* "fixtures/demo.yaml" -> "demo"; characters a stack name cannot have become '-'. */
+/*
+ * "fixtures/demo.yaml" -> "demo"; "fixtures/seeds/004-x/template.yaml" -> "f004-x" (a
+ * template.yaml is named after its folder); the template's Metadata.Frontgate.StackName wins
+ * over both. Characters a stack name cannot have become '-'.
+ */
 static void stack_name_of(const char *path, char *out, size_t n)
 {
 	const char *base = strrchr(path, '/');
 	size_t i = 0;
 
 	base = base ? base + 1 : path;
+	if (strncmp(base, "template.", 9) == 0 && base - path >= 2) {
+		const char *dir = base - 1;
+
+		while (dir > path && dir[-1] != '/')
+			dir--;
+		base = dir;
+	}
 	if (!((base[0] >= 'a' && base[0] <= 'z') || (base[0] >= 'A' && base[0] <= 'Z')))
 		out[i++] = 'f';
-	for (const char *p = base; *p && *p != '.' && i + 1 < n && i < 128; p++) {
+	for (const char *p = base; *p && *p != '.' && *p != '/' && i + 1 < n && i < 128; p++) {
 		char c = *p;
 		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 
@@ -103,8 +116,8 @@ static enum cfn_format format_of(const char *path)
 
 /*
  * The stack a fixture becomes: the template's top-level Metadata.Frontgate.StackName when it
- * has one (several folders may each hold a template.yaml, and some templates read their
- * stack's name, like "prod--app"), else the file's name.
+ * has one (some templates read their stack's name, like "prod--app"), else the file's name
+ * (a template.yaml: its folder's, fixtures/seeds/004-x/template.yaml -> "f004-x").
  */
 static int fixture_stack_name(const cJSON *tpl, const char *path, char *out, size_t n,
 			      struct fg_err *err)
@@ -225,7 +238,9 @@ static int wire_route53(struct fg_instance *inst, const struct fg_instance_confi
 	inst->dispatch.self = inst->app;
 	inst->dispatch.owner = fg_front_owner;
 	inst->dispatch.serve = fg_front_serve;
+	inst->dispatch.listens = fg_front_listens;
 	cloudfront_set_links(inst->cloudfront, route53_resolver(inst->route53), &inst->dispatch);
+	elb_set_links(inst->elb, ec2_network(inst->ec2), &inst->dispatch);
 	endpoint_addresses(inst, cfg->http_addr);
 	return 0;
 }
@@ -277,8 +292,9 @@ static int set_fidelity(struct fg_instance *inst, const struct fg_instance_confi
  * endpoints through EC2's network interface; then CloudFront's catch-all for other
  * cloudfront.net names (after API Gateway's EDGE targets); then Route 53 (no front), whose
  * resolver the control API and the DNS listener use. ACM has no front of its own: its
- * certificates reach the TLS terminator through iface/certs.h. Order of add = order the front
- * router asks.
+ * certificates reach the TLS terminator through iface/certs.h. Then Elastic Load Balancing
+ * (load balancers' names under elb.amazonaws.com; their IP targets reach VPC endpoints through
+ * EC2's network interface and the dispatcher). Order of add = order the front router asks.
  */
 static int wire_services(struct fg_instance *inst, const struct fg_instance_config *cfg,
 			 struct fg_err *err)
@@ -290,6 +306,7 @@ static int wire_services(struct fg_instance *inst, const struct fg_instance_conf
 			       instance_ca, inst->ca };
 	struct apigw_deps ad;
 	struct cloudfront_deps cfd = { fg_app_clock(app), fg_app_log(app), NULL, NULL };
+	struct elb_deps eld = { fg_app_clock(app), fg_app_log(app), NULL, NULL };
 	unsigned slot;
 
 	inst->iam = iam_new(&id);
@@ -327,6 +344,11 @@ static int wire_services(struct fg_instance *inst, const struct fg_instance_conf
 	    fg_app_add_service(app, cloudfront_unknown_service(inst->cloudfront), &slot,
 			       err) != 0)
 		return -1;
+	inst->elb = elb_new(&eld);
+	elb_register_types(inst->elb, fg_app_registry(app));
+	if (fg_app_add_service(app, elb_service(inst->elb), &slot, err) != 0)
+		return -1;
+	elb_set_slot(inst->elb, slot);
 	return wire_route53(inst, cfg, err);
 }
 
@@ -535,6 +557,7 @@ void fg_instance_stop(struct fg_instance **ip)
 	cloudfront_destroy(&inst->cloudfront);
 	lambda_destroy(&inst->lambda);
 	ec2_destroy(&inst->ec2);
+	elb_destroy(&inst->elb);
 	iam_destroy(&inst->iam);
 	route53_destroy(&inst->route53);
 	acm_destroy(&inst->acm);

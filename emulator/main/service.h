@@ -36,6 +36,9 @@ struct fg_service {
 	 * array lives as long as the view. The TLS terminator calls it once per world, from
 	 * one thread at a time, so it may build the array lazily in the view's arena. */
 	const struct fg_tls_site *(*tls_sites)(void *self, const void *view, size_t *n);
+	/* Whether a connection to name (a name this service claims) on port, with TLS when
+	 * https, is accepted (iface/dispatch.h). NULL: ports 80 (clear) and 443 (TLS). */
+	bool (*listens)(void *self, const void *view, const char *name, bool https, int port);
 };
 
 #endif

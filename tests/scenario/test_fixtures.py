@@ -49,7 +49,7 @@ class StackNameMetadata(unittest.TestCase):
         b = self.write("b", body)
         with Frontgate(fixtures=(a, b)) as f:
             names = sorted(s["Name"] for s in f.control("GET", "/stacks").json()["Stacks"])
-            self.assertEqual(names, ["prod--app", "template"])
+            self.assertEqual(names, ["b", "prod--app"], "a template.yaml is named after its folder")
             me = f.control("GET", "/stacks/prod--app").json()["Outputs"]["Me"]
             self.assertEqual(me, "prod--app")
 

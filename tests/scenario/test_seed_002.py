@@ -70,7 +70,7 @@ class ForwardedHost(Base):
         t = all_hops(trace(self.f, r.header("X-Amz-Cf-Id")))
         self.assertIn(f"origin request GET https://{API}:443/prod/greetings Host '{API}' (the "
                       "origin's domain name: Host is not forwarded, §6.2)", t)
-        self.assertIn(f"in-process connection to {API} (SNI '{API}')", t)
+        self.assertIn(f"in-process connection to {API} port 443 (TLSv1.2, SNI '{API}')", t)
 
     def test_http_is_refused(self):
         # ViewerProtocolPolicy https-only: plain HTTP gets CloudFront's 403 page (§5.3)
