@@ -370,10 +370,12 @@ class SniMismatchSwitch(unittest.TestCase):
 
 class Expiry(unittest.TestCase):
     def test_expired_certificate_fails_verification_after_the_clock_moves(self):
-        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         tmp = tempfile.mkdtemp(prefix="fg-https-")
         self.addCleanup(shutil.rmtree, tmp, True)
         certs = client_certs(tmp)
+        # after the client certificates: their NotBefore (a whole second) is not later than
+        # frontgate's clock, which would make the good certificate "not yet valid"
+        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         with Frontgate() as f:
             f.control("PUT", "/clock", {"now": now.strftime("%Y-%m-%dT%H:%M:%SZ")})
             with open(FIXTURE, "rb") as fh:
