@@ -5,7 +5,6 @@
  */
 #include "apigw/apigw_priv.h"
 
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,7 +83,6 @@ struct apigw *apigw_new(const struct apigw_deps *deps)
 	a->deps = *deps;
 	apigw_fidelity_default(&a->fid);
 	a->usage = apigw_usage_new();
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	a->svc.name = "apigw";
 	a->svc.self = a;
 	a->svc.compile = apigw_view_compile;
@@ -105,7 +103,6 @@ void apigw_destroy(struct apigw **ap)
 {
 	if (*ap == NULL)
 		return;
-	curl_global_cleanup();
 	apigw_usage_destroy(&(*ap)->usage);
 	free(*ap);
 	*ap = NULL;

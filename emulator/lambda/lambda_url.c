@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "lambda/lambda_int.h"
+#include "net/net.h"
 
 #define URL_BODY_LIMIT ((size_t)6 * 1024 * 1024 + 1) /* Lambda's synchronous payload limit */
 
@@ -78,6 +79,7 @@ void lambda_url_invoke(void **curlp, const struct lambda_spec *s,
 	CURLcode rc;
 
 	if (c == NULL) {
+		fg_net_curl_init();
 		c = curl_easy_init();
 		FG_ASSERT(c != NULL);
 		*curlp = c;

@@ -1,9 +1,37 @@
 /* Unit tests for net: address parsing, loopback detection, port 0, the REFUSED answer. */
+#include <pthread.h>
 #include <stdio.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "net/net.h"
 #include "tap.h"
+
+static void *curl_init_thread(void *arg)
+{
+	(void)arg;
+	fg_net_curl_init();
+	return NULL;
+}
+
+/* libcurl's global set-up runs once however many threads ask at the same time, and leaves
+ * libcurl usable: an easy handle can be made and its version knows its TLS library. */
+static void test_curl_init(void)
+{
+	pthread_t t[4];
+	CURL *c;
+
+	for (int i = 0; i < 4; i++)
+		pthread_create(&t[i], NULL, curl_init_thread, NULL);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	fg_net_curl_init();
+	c = curl_easy_init();
+	ok(c != NULL && curl_version_info(CURLVERSION_NOW)->ssl_version != NULL,
+	   "curl initialised once from several threads, then usable");
+	curl_easy_cleanup(c);
+}
 
 int main(void)
 {
@@ -27,5 +55,6 @@ int main(void)
 	   "port 0 gets a real port");
 	close(fd);
 
+	test_curl_init();
 	return tap_done();
 }
