@@ -125,7 +125,7 @@ static int deploy_fixture(struct fg_instance *inst, const struct fg_instance_con
 {
 	char *text = NULL, name[160];
 	size_t len = 0;
-	cJSON *tpl, *params, *view = NULL;
+	cJSON *tpl, *params;
 	struct stack_request req;
 	bool created;
 	int rc = -1;
@@ -143,10 +143,9 @@ static int deploy_fixture(struct fg_instance *inst, const struct fg_instance_con
 	req.template = tpl;
 	req.parameters = params;
 	req.now_ms = fg_clock_now_ms(fg_app_clock(inst->app));
-	rc = fg_app_deploy(inst->app, &req, &view, &created, err);
+	rc = fg_app_deploy(inst->app, &req, NULL, &created, err);
 	cJSON_Delete(params);
 	cJSON_Delete(tpl);
-	cJSON_Delete(view);
 out:
 	if (rc != 0)
 		fg_err_prefix(err, "fixture %.200s (stack %s): ", path, name);
@@ -397,8 +396,10 @@ int fg_instance_start(const struct fg_instance_config *cfg, struct fg_instance *
 	FG_ASSERT(inst != NULL);
 	*out = NULL;
 	if (check_params(cfg, err) != 0 || control_guard(cfg, err) != 0 ||
-	    parse_sites(inst, cfg, err) != 0 || fg_app_new(&ac, &inst->app, err) != 0 ||
-	    tls_ca_open(fg_app_store(inst->app), fg_app_db_path(inst->app),
+	    parse_sites(inst, cfg, err) != 0 || fg_app_new(&ac, &inst->app, err) != 0)
+		goto fail;
+	fg_app_defer_views(inst->app);  /* compiled once, after the fixtures */
+	if (tls_ca_open(fg_app_store(inst->app), fg_app_db_path(inst->app),
 			fg_app_log(inst->app), &inst->ca, err) != 0 ||
 	    wire_services(inst, cfg, err) != 0)
 		goto fail;
@@ -411,6 +412,8 @@ int fg_instance_start(const struct fg_instance_config *cfg, struct fg_instance *
 		if (deploy_fixture(inst, cfg, cfg->fixtures[i], err) != 0)
 			goto fail;
 	}
+	if (fg_app_publish_views(inst->app, err) != 0)
+		goto fail;
 	{
 		struct fg_http_server_cfg hc = {
 			.listen_fd = http_fd, .listener = "http", .threads = 2,

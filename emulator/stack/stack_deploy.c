@@ -492,13 +492,14 @@ fail:
 
 int stack_deploy(const struct stack_registry *reg, const struct stack_defaults *def,
 		 const struct stack_world *world, const struct stack_request *req,
-		 cJSON **doc_out, cJSON **stacks_out, bool *created, struct fg_err *err)
+		 cJSON **doc_out, struct stack_world **next_out, bool *created,
+		 struct fg_err *err)
 {
 	struct deploy d;
 	int rc;
 
 	*doc_out = NULL;
-	*stacks_out = NULL;
+	*next_out = NULL;
 	if (!stack_name_valid(req->name, err))
 		return -1;
 	memset(&d, 0, sizeof(d));
@@ -512,7 +513,7 @@ int stack_deploy(const struct stack_registry *reg, const struct stack_defaults *
 	rc = run(&d, def, doc_out, err);
 	if (rc == 0) {
 		*created = d.prev == NULL;
-		*stacks_out = stack_world_with(world, req->name, *doc_out);
+		*next_out = stack_world_with(world, req->name, cJSON_Duplicate(*doc_out, true));
 	}
 	cfn_stack_fini(&d.cs);
 	cJSON_Delete(d.by_id);
@@ -522,12 +523,12 @@ int stack_deploy(const struct stack_registry *reg, const struct stack_defaults *
 }
 
 int stack_delete(const struct stack_registry *reg, const struct stack_world *world,
-		 const char *name, cJSON **stacks_out, struct fg_err *err)
+		 const char *name, struct stack_world **next_out, struct fg_err *err)
 {
 	const cJSON *doc = stack_world_find(world, name), *e, *r;
 	struct deploy d;
 
-	*stacks_out = NULL;
+	*next_out = NULL;
 	if (doc == NULL) {
 		fg_err_set(err, 404, "ValidationError", "Stack with id %s does not exist", name);
 		fg_err_at(err, name, NULL);
@@ -574,7 +575,7 @@ int stack_delete(const struct stack_registry *reg, const struct stack_world *wor
 			return -1;
 		}
 	}
-	*stacks_out = stack_world_with(world, name, NULL);
+	*next_out = stack_world_with(world, name, NULL);
 	return 0;
 }
 

@@ -61,17 +61,17 @@ static void h_fini(struct h *h)
 static int deploy(struct h *h, const char *name, const char *yaml, struct fg_err *e)
 {
 	cJSON *tpl = cfn_parse(yaml, strlen(yaml), CFN_FORMAT_YAML, e), *doc = NULL;
-	cJSON *stacks = NULL;
+	struct stack_world *next = NULL;
 	struct stack_request req = { .name = name, .template = tpl,
 				     .now_ms = fg_clock_now_ms(&h->clock) };
 	bool created;
 	int rc;
 
 	FG_ASSERT(tpl != NULL);
-	rc = stack_deploy(h->reg, &defaults, h->w, &req, &doc, &stacks, &created, e);
+	rc = stack_deploy(h->reg, &defaults, h->w, &req, &doc, &next, &created, e);
 	if (rc == 0) {
 		stack_world_rel(&h->w);
-		h->w = stack_world_new(stacks);
+		h->w = next;
 	}
 	cJSON_Delete(doc);
 	cJSON_Delete(tpl);

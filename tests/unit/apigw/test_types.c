@@ -58,7 +58,8 @@ static void fx_fini(struct fx *f)
 
 static int deploy(struct fx *f, const char *name, const char *tpl)
 {
-	cJSON *t = J(tpl), *stacks = NULL;
+	cJSON *t = J(tpl);
+	struct stack_world *next = NULL;
 	struct stack_request req = { .name = name, .template = t, .now_ms = 1000 };
 	bool created;
 	int rc;
@@ -66,10 +67,10 @@ static int deploy(struct fx *f, const char *name, const char *tpl)
 	cJSON_Delete(f->doc);
 	f->doc = NULL;
 	fg_err_clear(&f->err);
-	rc = stack_deploy(f->reg, &def, f->w, &req, &f->doc, &stacks, &created, &f->err);
+	rc = stack_deploy(f->reg, &def, f->w, &req, &f->doc, &next, &created, &f->err);
 	if (rc == 0) {
 		stack_world_rel(&f->w);
-		f->w = stack_world_new(stacks);
+		f->w = next;
 	}
 	cJSON_Delete(t);
 	return rc;
