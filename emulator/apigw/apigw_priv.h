@@ -25,6 +25,7 @@
 #define FG_APIGW_PRIV_H
 
 #include <regex.h>
+#include <stdatomic.h>
 
 #include "apigw/apigw.h"
 #include "http/http.h"
@@ -610,7 +611,8 @@ struct apigw_domain {
 	size_t ncert_names;
 	const char *account, *region, *stack, *logical_id;
 	const char *truststore_pem; /* mTLS; NULL without */
-	struct x509_store_st *trust; /* built from truststore_pem */
+	/* built from truststore_pem at the first mutual TLS check (apigw_domain.c) */
+	_Atomic(struct x509_store_st *) trust;
 	struct apigw_mapping *maps; /* longest key first */
 	size_t nmaps;
 };
