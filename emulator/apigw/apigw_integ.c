@@ -12,9 +12,8 @@
  *   request templates and integration responses like MOCK.
  */
 #include "apigw/apigw_priv.h"
-#include "net/net.h"
+#include "net/net_curl.h"
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -815,7 +814,6 @@ void apigw_integ_http(struct apigw_rq *r)
 	url = http_url(r, proxy);
 	HOP(r, "integration %s %s %s (%zu body bytes, timeout %d ms)", proxy ? "HTTP_PROXY" : "HTTP",
 	    method, url, len, in->timeout_ms);
-	fg_net_curl_init();
 	c = curl_easy_init();
 	FG_ASSERT(c != NULL);
 	memset(&f, 0, sizeof(f));

@@ -19,9 +19,8 @@
  *   S3 origins are not emulated: they answer as S3 does for a bucket that does not exist.
  */
 #include "cloudfront/cf_priv.h"
-#include "net/net.h"
+#include "net/net_curl.h"
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -519,12 +518,10 @@ static enum cf_fetch_status curl_once(struct cf_rq *r, const struct cf_origin *o
 {
 	const char *host = fg_arena_strndup(r->arena, q->host, strcspn(q->host, ":"));
 	struct curl_slist *hs = curl_headers(r, q), *to = NULL;
-	CURL *c;
+	CURL *c = curl_easy_init();
 	CURLcode rc;
 	long status = 0;
 
-	fg_net_curl_init();
-	c = curl_easy_init();
 	FG_ASSERT(c != NULL);
 	to = curl_slist_append(NULL, fg_arena_printf(r->arena, "%s:%d:%s:%d", host, q->port,
 						     addr ? addr : o->domain, q->port));

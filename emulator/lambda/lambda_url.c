@@ -7,14 +7,13 @@
  * body that is exactly Lambda's error object. The handle is kept per worker slot, so
  * connections are reused.
  */
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "lambda/lambda_int.h"
-#include "net/net.h"
+#include "net/net_curl.h"
 
 #define URL_BODY_LIMIT ((size_t)6 * 1024 * 1024 + 1) /* Lambda's synchronous payload limit */
 
@@ -79,7 +78,6 @@ void lambda_url_invoke(void **curlp, const struct lambda_spec *s,
 	CURLcode rc;
 
 	if (c == NULL) {
-		fg_net_curl_init();
 		c = curl_easy_init();
 		FG_ASSERT(c != NULL);
 		*curlp = c;

@@ -1,8 +1,9 @@
 /*
- * net: sockets, and libcurl's one-time set-up. Listening TCP and UDP sockets on "ADDR:PORT"
- * (port 0 = the kernel picks), and the listeners whose services are not built yet: they bind
- * (so the ports exist and the ready line can name them) and refuse work honestly — the HTTPS
- * listener closes each connection at once, the DNS listener answers every query REFUSED.
+ * net: sockets. Listening TCP and UDP sockets on "ADDR:PORT" (port 0 = the kernel picks),
+ * and the listeners whose services are not built yet: they bind (so the ports exist and the
+ * ready line can name them) and refuse work honestly — the HTTPS listener closes each
+ * connection at once, the DNS listener answers every query REFUSED. libcurl, loaded on first
+ * use, has its own header: net/net_curl.h.
  */
 #ifndef FG_NET_H
 #define FG_NET_H
@@ -23,9 +24,5 @@ int fg_net_listen_tcp(const char *host, int port, bool nonblock, int *fd_out, in
 /* A bound UDP socket. */
 int fg_net_bind_udp(const char *host, int port, int *fd_out, int *port_out,
 		    struct fg_err *err);
-
-/* net_curl.c: libcurl's global initialisation, once per process, on first use. Call it
- * before curl_easy_init; cheap after the first call; thread-safe. */
-void fg_net_curl_init(void);
 
 #endif
