@@ -22,6 +22,7 @@
 #include "iam/iam.h"
 #include "lambda/lambda.h"
 #include "main/app.h"
+#include "main/fixtures.h"
 #include "main/front.h"
 #include "net/net.h"
 #include "route53/route53.h"
@@ -51,27 +52,6 @@ struct fg_instance {
 	size_t nsites;
 };
 
-static int read_file(const char *path, char **out, size_t *len, struct fg_err *err)
-{
-	FILE *f = fopen(path, "rb");
-	struct fg_buf b;
-	char chunk[65536];
-	size_t n;
-
-	if (f == NULL) {
-		fg_err_set(err, 400, "FixtureError", "cannot read fixture %s: %s", path,
-			   strerror(errno));
-		return -1;
-	}
-	fg_buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fg_buf_append(&b, chunk, n);
-	fclose(f);
-	*len = b.len;
-	*out = fg_buf_take(&b);
-	return 0;
-}
-
 /* "fixtures/demo.yaml" -> "demo"; characters a stack name cannot have become '-'. */
 static void stack_name_of(const char *path, char *out, size_t n)
 {
@@ -88,17 +68,6 @@ static void stack_name_of(const char *path, char *out, size_t n)
 		out[i++] = ok ? c : '-';
 	}
 	out[i] = '\0';
-}
-
-static enum cfn_format format_of(const char *path)
-{
-	const char *dot = strrchr(path, '.');
-
-	if (dot && (strcmp(dot, ".yaml") == 0 || strcmp(dot, ".yml") == 0))
-		return CFN_FORMAT_YAML;
-	if (dot && strcmp(dot, ".json") == 0)
-		return CFN_FORMAT_JSON;
-	return CFN_FORMAT_AUTO;
 }
 
 /* --param values go to each fixture that declares the parameter. */
@@ -121,20 +90,17 @@ static cJSON *params_for(const struct fg_instance_config *cfg, const cJSON *tpl)
 }
 
 static int deploy_fixture(struct fg_instance *inst, const struct fg_instance_config *cfg,
-			  const char *path, struct fg_err *err)
+			  struct fg_fixtures *fx, size_t i, struct fg_err *err)
 {
-	char *text = NULL, name[160];
-	size_t len = 0;
+	const char *path = cfg->fixtures[i];
+	char name[160];
 	cJSON *tpl, *params;
 	struct stack_request req;
 	bool created;
 	int rc = -1;
 
-	if (read_file(path, &text, &len, err) != 0)
-		return -1;
 	stack_name_of(path, name, sizeof(name));
-	tpl = cfn_parse(text, len, format_of(path), err);
-	free(text);
+	tpl = fg_fixtures_next(fx, i, err);
 	if (tpl == NULL)
 		goto out;
 	params = params_for(cfg, tpl);
@@ -392,6 +358,8 @@ int fg_instance_start(const struct fg_instance_config *cfg, struct fg_instance *
 		.trace_limit = cfg->trace_limit, .log_level = cfg->log_level,
 	};
 	int http_fd = -1, cp_fd = -1, https_fd = -1, dns_udp = -1, dns_tcp = -1;
+	/* parsed on a thread of their own while the services are built and earlier ones deploy */
+	struct fg_fixtures *fx = fg_fixtures_open(cfg->fixtures, cfg->nfixtures);
 
 	FG_ASSERT(inst != NULL);
 	*out = NULL;
@@ -409,9 +377,10 @@ int fg_instance_start(const struct fg_instance_config *cfg, struct fg_instance *
 	    listen_on(cfg->control_addr, true, &cp_fd, &inst->control_port, err) != 0)
 		goto fail;
 	for (size_t i = 0; i < cfg->nfixtures; i++) {
-		if (deploy_fixture(inst, cfg, cfg->fixtures[i], err) != 0)
+		if (deploy_fixture(inst, cfg, fx, i, err) != 0)
 			goto fail;
 	}
+	fg_fixtures_close(&fx);
 	if (fg_app_publish_views(inst->app, err) != 0)
 		goto fail;
 	{
@@ -457,6 +426,7 @@ int fg_instance_start(const struct fg_instance_config *cfg, struct fg_instance *
 	*out = inst;
 	return 0;
 fail:
+	fg_fixtures_close(&fx);
 	if (http_fd >= 0)
 		close(http_fd);
 	if (cp_fd >= 0)
