@@ -57,6 +57,8 @@ void *stack_world_slot(const struct stack_world *w, unsigned slot);
 
 /* --------------------------------------------------------- stack_registry.c */
 
+struct stack_index;
+
 /* What a type callback sees about the resource it is asked about. */
 struct stack_rctx {
 	const char *stack_name;
@@ -72,7 +74,10 @@ struct stack_rctx {
 	cJSON *warnings;                 /* append strings for things accepted but not emulated */
 	void *svc;                       /* the arg the type was registered with */
 	int64_t now_ms;                  /* the emulator clock when the change started */
+	struct stack_index *index;       /* the change's lookups (stack_index.c); NULL: scans */
 };
+
+/* ----------------------------------------------------------- stack_index.c */
 
 /*
  * The resource of this type with this physical id: first among this stack's resources
@@ -80,6 +85,23 @@ struct stack_rctx {
  */
 const cJSON *stack_rctx_find(const struct stack_rctx *ctx, const char *type,
 			     const char *physical_id);
+/*
+ * Calls f on every resource of this type whose Properties.<property> is the string value:
+ * this stack's resources deployed so far in the change (in order), then the other stacks'
+ * (in world order). f returns true to stop; the resource it stopped on is returned, else NULL.
+ * Both lookups are hashed per change (the first question about a (type, property) indexes
+ * the world once), so checking each of N resources against the others stays linear.
+ */
+typedef bool (*stack_visit_f)(const cJSON *res, void *arg);
+const cJSON *stack_rctx_each(const struct stack_rctx *ctx, const char *type,
+			     const char *property, const char *value, stack_visit_f f, void *arg);
+/* The same for the resources whose Properties.<p1> is v1 and Properties.<p2> is v2. */
+const cJSON *stack_rctx_each2(const struct stack_rctx *ctx, const char *type,
+			      const char *p1, const char *v1, const char *p2, const char *v2,
+			      stack_visit_f f, void *arg);
+/* The deployer makes one index per change and frees it. */
+struct stack_index *stack_index_new(void);
+void stack_index_free(struct stack_index **xp);
 
 struct stack_rtype {
 	const char *type; /* "AWS::ApiGateway::RestApi" */
