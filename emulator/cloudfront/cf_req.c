@@ -228,6 +228,9 @@ static enum cf_step recv_step(struct cf_rq *r)
 
 const struct cf_behavior *cf_behavior_for(const struct cf_dist *d, const char *path)
 {
+	if (d->match != NULL)
+		return &d->behaviors[cf_behmatch_find(d->match, d->behaviors, d->nbehaviors - 1,
+						      path)];
 	for (size_t i = 0; i + 1 < d->nbehaviors; i++) {
 		if (cf_pattern_match(d->behaviors[i].pattern, path))
 			return &d->behaviors[i];
