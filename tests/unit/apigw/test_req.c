@@ -404,6 +404,7 @@ static void test_canned_no_event(struct fx *f)
 	f->inv.reads_event = fake_reads_event;
 	f->fake.status = FG_INVOKE_OK;
 	f->fake.payload = "{\"statusCode\":200,\"body\":\"canned\"}";
+	free(f->fake.event);  /* the previous test's */
 	f->fake.event = strdup("stale");
 	send(f, "GET", HOST, "/dev/items/7", NULL, NULL);
 	is_int(f->resp.status, 200, "canned: the function's status");
