@@ -556,44 +556,51 @@ next:;
 	}
 }
 
+/* What st records about a certificate, besides its PEM. */
+struct cert_facts {
+	char fingerprint[65];
+	char serial[41];         /* lower-case hex */
+	char key_alg[32];        /* "EC_prime256v1", "RSA_2048", ... */
+	int64_t not_before_ms, not_after_ms;
+};
+
+static void facts_of(X509 *x, struct cert_facts *f)
+{
+	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+	char *serial = BN_bn2hex(bn);
+	char alg[32];
+
+	pki_cert_fingerprint(x, f->fingerprint);
+	pki_cert_validity(x, &f->not_before_ms, &f->not_after_ms);
+	snprintf(f->key_alg, sizeof(f->key_alg), "%s", pki_cert_key_alg(x, alg));
+	for (char *p = serial; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	snprintf(f->serial, sizeof(f->serial), "%s", serial);
+	OPENSSL_free(serial);
+	BN_free(bn);
+}
+
 /* The certificate and key pair described in st; the key goes to the store only. */
 static int keep(struct stack_rctx *c, cJSON *st, const char *type, const char *cert_pem,
-		const char *chain_pem, const char *key_pem, struct fg_err *err)
+		const char *chain_pem, const char *key_pem, const struct cert_facts *f,
+		struct fg_err *err)
 {
 	struct acm *a = c->svc;
-	X509 *x = pki_cert_parse(cert_pem);
-	char fp[65], id[80], alg[32];
-	int64_t nb, na;
+	char id[80];
 	int rc;
 
-	if (x == NULL)
-		return acm_err(c, err, "", "Unable to parse certificate. Please ensure the "
-			       "certificate is in PEM format.");
-	pki_cert_fingerprint(x, fp);
-	pki_cert_validity(x, &nb, &na);
 	cJSON_AddStringToObject(st, "Type", type);
 	cJSON_AddStringToObject(st, "Status", "ISSUED");
-	cJSON_AddStringToObject(st, "GeneratedKeyAlgorithm", pki_cert_key_alg(x, alg));
+	cJSON_AddStringToObject(st, "GeneratedKeyAlgorithm", f->key_alg);
 	cJSON_AddStringToObject(st, "CertificatePem", cert_pem);
 	cJSON_AddStringToObject(st, "ChainPem", chain_pem ? chain_pem : "");
-	cJSON_AddStringToObject(st, "Fingerprint", fp);
-	{
-		char *serial = NULL;
-		BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
-
-		serial = BN_bn2hex(bn);
-		for (char *p = serial; *p; p++)
-			*p = (char)tolower((unsigned char)*p);
-		cJSON_AddStringToObject(st, "Serial", serial);
-		OPENSSL_free(serial);
-		BN_free(bn);
-	}
-	add_iso(st, "NotBefore", nb);
-	add_iso(st, "NotAfter", na);
-	cJSON_AddNumberToObject(st, "NotBeforeMs", (double)nb);
-	cJSON_AddNumberToObject(st, "NotAfterMs", (double)na);
-	X509_free(x);
-	snprintf(id, sizeof(id), "key:%s", fp);
+	cJSON_AddStringToObject(st, "Fingerprint", f->fingerprint);
+	cJSON_AddStringToObject(st, "Serial", f->serial);
+	add_iso(st, "NotBefore", f->not_before_ms);
+	add_iso(st, "NotAfter", f->not_after_ms);
+	cJSON_AddNumberToObject(st, "NotBeforeMs", (double)f->not_before_ms);
+	cJSON_AddNumberToObject(st, "NotAfterMs", (double)f->not_after_ms);
+	snprintf(id, sizeof(id), "key:%s", f->fingerprint);
 	rc = fg_store_pki_put(a->deps.store, id, cert_pem, key_pem,
 			      fg_clock_now_ms(a->deps.clock), err);
 	if (rc != 0)
@@ -609,6 +616,7 @@ static int issue(struct stack_rctx *c, const cJSON *props, const struct names *n
 	enum pki_key_alg alg = PKI_KEY_EC_P256;
 	int64_t now = fg_clock_now_ms(a->deps.clock);
 	struct pki_issued is;
+	struct cert_facts f;
 	int rc;
 
 	if (ka != NULL)
@@ -623,7 +631,13 @@ static int issue(struct stack_rctx *c, const cJSON *props, const struct names *n
 	if (ca == NULL || pki_issue(ca, nm->v, nm->n, alg, now, now + ACM_VALIDITY_DAYS * DAY_MS,
 				    &is, err) != 0)
 		return -1;
-	rc = keep(c, st, type, is.cert_pem, "", is.key_pem, err);
+	/* what pki_issue just wrote: no need to parse the certificate back */
+	snprintf(f.fingerprint, sizeof(f.fingerprint), "%s", is.fingerprint);
+	snprintf(f.serial, sizeof(f.serial), "%s", is.serial);
+	snprintf(f.key_alg, sizeof(f.key_alg), "%s", pki_key_alg_name(alg));
+	f.not_before_ms = is.not_before_ms;
+	f.not_after_ms = is.not_after_ms;
+	rc = keep(c, st, type, is.cert_pem, "", is.key_pem, &f, err);
 	pki_issued_free(&is);
 	return rc;
 }
@@ -680,7 +694,12 @@ static int import(struct stack_rctx *c, const struct names *nm, cJSON *st, struc
 	}
 	cJSON_AddStringToObject(st, "KeyAlgorithm", "");
 	cJSON_AddStringToObject(st, "ValidationMethod", "NONE");
-	rc = keep(c, st, "IMPORTED", cert, chain, key, err);
+	{
+		struct cert_facts f;
+
+		facts_of(x, &f);
+		rc = keep(c, st, "IMPORTED", cert, chain, key, &f, err);
+	}
 out:
 	pki_names_free(cn, ncn);
 	X509_free(x);

@@ -6,7 +6,6 @@
 #include "apigw/apigw_priv.h"
 #include "sigv4/sigv4.h"
 
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,7 +84,6 @@ struct apigw *apigw_new(const struct apigw_deps *deps)
 	a->deps = *deps;
 	apigw_fidelity_default(&a->fid);
 	a->usage = apigw_usage_new();
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	a->svc.name = "apigw";
 	a->svc.self = a;
 	a->svc.compile = apigw_view_compile;
@@ -108,7 +106,6 @@ void apigw_destroy(struct apigw **ap)
 {
 	if (*ap == NULL)
 		return;
-	curl_global_cleanup();
 	apigw_usage_destroy(&(*ap)->usage);
 	sigv4_crypto_free(&(*ap)->sig);
 	free(*ap);

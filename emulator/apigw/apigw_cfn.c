@@ -9,18 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const cJSON *prop(const cJSON *o, const char *k)
-{
-	return cJSON_GetObjectItemCaseSensitive(o, k);
-}
-
-static const char *pstr(const cJSON *o, const char *k)
-{
-	const cJSON *v = prop(o, k);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* The physical id: pinned (already in phys), kept (update), or derived from the identity. */
 void apigw_derive_id(const struct stack_rctx *c, const char *salt, size_t n, char phys[256])
 {
@@ -33,37 +21,10 @@ void apigw_derive_id(const struct stack_rctx *c, const char *salt, size_t n, cha
  * resources deployed so far in this change, then the other stacks' (this stack's previous
  * version is being replaced). f returns true to stop; the resource it stopped on is returned.
  */
-static const cJSON *apigw_visit_list(const cJSON *list, const char *type, const char *api_id,
-				     apigw_visit_f f, void *arg)
-{
-	const cJSON *r;
-
-	cJSON_ArrayForEach(r, list) {
-		const cJSON *props = prop(r, "Properties");
-		const char *api = pstr(props, "RestApiId");
-
-		if (strcmp(pstr(r, "Type"), type) == 0 && api != NULL &&
-		    strcmp(api, api_id) == 0 && f(r, arg))
-			return r;
-	}
-	return NULL;
-}
-
 const cJSON *apigw_visit_api(const struct stack_rctx *c, const char *type, const char *api_id,
 			     apigw_visit_f f, void *arg)
 {
-	const cJSON *doc, *hit = apigw_visit_list(c->deployed, type, api_id, f, arg);
-
-	if (hit != NULL)
-		return hit;
-	cJSON_ArrayForEach(doc, stack_world_stacks(c->world)) {
-		if (strcmp(pstr(doc, "Name"), c->stack_name) == 0)
-			continue;
-		hit = apigw_visit_list(prop(doc, "Resources"), type, api_id, f, arg);
-		if (hit != NULL)
-			return hit;
-	}
-	return NULL;
+	return stack_rctx_each(c, type, "RestApiId", api_id, f, arg);
 }
 
 /* The RestApi a resource names, or the AWS NotFound error. */

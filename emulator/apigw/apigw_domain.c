@@ -247,7 +247,6 @@ static void domain_fill(struct apigw_view *v, const struct collect *c, const cJS
 {
 	const cJSON *props = prop(res, "Properties"), *attrs = prop(res, "Attributes");
 	const char *policy = pstr(props, "SecurityPolicy"), *mode = pstr(props, "EndpointAccessMode");
-	int ncerts, nbad;
 
 	memset(d, 0, sizeof(*d));
 	d->name = lower(v->arena, pstr(res, "PhysicalId"));
@@ -263,8 +262,7 @@ static void domain_fill(struct apigw_view *v, const struct collect *c, const cJS
 	d->stack = pstr(doc, "Name") ? pstr(doc, "Name") : "";
 	d->logical_id = pstr(res, "LogicalId") ? pstr(res, "LogicalId") : "";
 	d->truststore_pem = pstr(prop(res, "State"), "TruststorePem");
-	if (d->truststore_pem != NULL)
-		d->trust = apigw_mtls_truststore(d->truststore_pem, &ncerts, &nbad);
+	atomic_init(&d->trust, NULL);
 	domain_cert(v, c, props, d);
 }
 
@@ -392,10 +390,8 @@ int apigw_domains_compile(struct apigw_view *v, const struct stack_world *w, str
 		struct apigw_domain *d = &ds->list[ds->n];
 
 		domain_fill(v, &c, c.domains[i].res, c.domains[i].doc, d);
-		if (host_get(ds, d->name) != NULL) {    /* validation keeps names unique */
-			X509_STORE_free(d->trust);
+		if (host_get(ds, d->name) != NULL)      /* validation keeps names unique */
 			continue;
-		}
 		ds->n++;
 		host_put(ds, d->name, APIGW_HOST_CUSTOM, d);
 		host_put(ds, d->regional_name, APIGW_HOST_REGIONAL, d);
@@ -413,10 +409,8 @@ void apigw_domains_release(struct apigw_view *v)
 {
 	if (v == NULL || v->domains == NULL)
 		return;
-	for (size_t i = 0; i < v->domains->n; i++) {
-		X509_STORE_free(v->domains->list[i].trust);
-		v->domains->list[i].trust = NULL;
-	}
+	for (size_t i = 0; i < v->domains->n; i++)
+		X509_STORE_free(atomic_exchange(&v->domains->list[i].trust, NULL));
 }
 
 const struct fg_tls_site *apigw_domain_tls_sites(void *self, const void *view, size_t *n)
@@ -609,6 +603,27 @@ static bool sni_ok(struct apigw_rq *r, const struct apigw_domain *d)
 	return true;
 }
 
+/*
+ * The domain's truststore, parsed at its first mutual TLS check rather than at every compile
+ * of the view: OpenSSL 3 takes about a millisecond per certificate, which made every deployment
+ * pay for every truststore in the world. Requests race to fill it; the loser frees its copy.
+ */
+static struct x509_store_st *domain_trust(const struct apigw_domain *d)
+{
+	struct apigw_domain *m = (struct apigw_domain *)d; /* the lazily filled field only */
+	struct x509_store_st *s = atomic_load(&m->trust), *none = NULL;
+	int ncerts, nbad;
+
+	if (s != NULL)
+		return s;
+	s = apigw_mtls_truststore(d->truststore_pem, &ncerts, &nbad);
+	if (s != NULL && !atomic_compare_exchange_strong(&m->trust, &none, s)) {
+		X509_STORE_free(s);
+		s = none;
+	}
+	return s;
+}
+
 /* §4: mutual TLS. True when the request may go on. */
 static bool mtls_ok(struct apigw_rq *r, const struct apigw_domain *d)
 {
@@ -629,7 +644,7 @@ static bool mtls_ok(struct apigw_rq *r, const struct apigw_domain *d)
 	}
 	cc = fg_arena_alloc(r->arena, sizeof(*cc));
 	memset(cc, 0, sizeof(*cc));
-	if (apigw_mtls_verify(d->trust, r->req->client_cert_pem, r->now_ms, r->arena, cc,
+	if (apigw_mtls_verify(domain_trust(d), r->req->client_cert_pem, r->now_ms, r->arena, cc,
 			      &why) != 0) {
 		HOP(r, "mutual TLS: Access denied. Reason: %s -> 403 Forbidden (aws-behavior.md "
 		    "§4)", why);

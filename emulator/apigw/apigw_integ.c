@@ -12,8 +12,8 @@
  *   request templates and integration responses like MOCK.
  */
 #include "apigw/apigw_priv.h"
+#include "net/net_curl.h"
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -25,6 +25,7 @@
 #define FG_APIGW_PRIV_H
 
 #include <regex.h>
+#include <stdatomic.h>
 
 #include "apigw/apigw.h"
 #include "http/http.h"
@@ -102,9 +103,11 @@ void apigw_derive_id(const struct stack_rctx *c, const char *salt, size_t n, cha
 /*
  * Calls f on every deployed resource of this type whose RestApiId is api_id: this stack's
  * resources deployed so far in this change, then the other stacks'. f returns true to stop;
- * the resource it stopped on is returned.
+ * the resource it stopped on is returned. Indexed (stack_rctx_each): to ask about the
+ * resources under one parent or the methods of one resource, ask stack_rctx_each by that
+ * property instead, so that checking every resource stays linear.
  */
-typedef bool (*apigw_visit_f)(const cJSON *res, void *arg);
+typedef stack_visit_f apigw_visit_f;
 const cJSON *apigw_visit_api(const struct stack_rctx *c, const char *type, const char *api_id,
 			     apigw_visit_f f, void *arg);
 /* The RestApi props.RestApiId names, or NULL with AWS's NotFound error. */
@@ -615,7 +618,8 @@ struct apigw_domain {
 	size_t ncert_names;
 	const char *account, *region, *stack, *logical_id;
 	const char *truststore_pem; /* mTLS; NULL without */
-	struct x509_store_st *trust; /* built from truststore_pem */
+	/* built from truststore_pem at the first mutual TLS check (apigw_domain.c) */
+	_Atomic(struct x509_store_st *) trust;
 	struct apigw_mapping *maps; /* longest key first */
 	size_t nmaps;
 };

@@ -200,7 +200,7 @@ static bool is_greedy(const char *part)
 }
 
 struct sibling_check {
-	const char *parent, *part;
+	const char *api, *parent, *part;
 	const char *clash;      /* the sibling that clashes */
 	bool variable;          /* the clash is "one variable part only" */
 };
@@ -210,8 +210,10 @@ static bool sibling_visit(const cJSON *res, void *arg)
 	struct sibling_check *s = arg;
 	const cJSON *props = prop(res, "Properties");
 	const char *parent = pstr(props, "ParentId"), *part = pstr(props, "PathPart");
+	const char *api = pstr(props, "RestApiId");
 
-	if (parent == NULL || part == NULL || strcmp(parent, s->parent) != 0)
+	if (parent == NULL || part == NULL || api == NULL || strcmp(parent, s->parent) != 0 ||
+	    strcmp(api, s->api) != 0)
 		return false;
 	if (strcmp(part, s->part) == 0) {
 		s->clash = part;
@@ -249,9 +251,15 @@ static int resource_validate(struct stack_rctx *c, const cJSON *props, struct fg
 					 "Cannot create a child of a resource with a greedy path "
 					 "variable: %s", parent_part);
 	memset(&s, 0, sizeof(s));
+	s.api = pstr(api, "PhysicalId");
 	s.parent = parent;
 	s.part = part;
-	if (apigw_visit_api(c, T_RESOURCE, pstr(api, "PhysicalId"), sibling_visit, &s) != NULL) {
+	/* a sibling of the same name, then, for a variable part, any variable sibling: both
+	 * indexed lookups, so that checking the N resources under one parent stays linear */
+	if (stack_rctx_each2(c, T_RESOURCE, "ParentId", parent, "PathPart", part, sibling_visit,
+			     &s) != NULL ||
+	    (part[0] == '{' &&
+	     stack_rctx_each(c, T_RESOURCE, "ParentId", parent, sibling_visit, &s) != NULL)) {
 		if (s.variable)
 			return apigw_handler_err(c, err, 409, "ConflictException", "PathPart",
 						 "A sibling (%s) of this resource already has a "
@@ -299,7 +307,7 @@ const char *apigw_verb_name(int verb)
 }
 
 struct method_check {
-	const char *resource, *verb;
+	const char *api, *resource, *verb;
 };
 
 static bool method_visit(const cJSON *res, void *arg)
@@ -307,9 +315,10 @@ static bool method_visit(const cJSON *res, void *arg)
 	struct method_check *m = arg;
 	const cJSON *props = prop(res, "Properties");
 	const char *rid = pstr(props, "ResourceId"), *verb = pstr(props, "HttpMethod");
+	const char *api = pstr(props, "RestApiId");
 
-	return rid != NULL && verb != NULL && strcmp(rid, m->resource) == 0 &&
-	       strcmp(verb, m->verb) == 0;
+	return rid != NULL && verb != NULL && api != NULL && strcmp(rid, m->resource) == 0 &&
+	       strcmp(verb, m->verb) == 0 && strcmp(api, m->api) == 0;
 }
 
 static int integ_uri_check(const struct stack_rctx *c, const char *type, const char *uri,
@@ -485,9 +494,11 @@ static int method_validate(struct stack_rctx *c, const cJSON *props, struct fg_e
 					"#/AuthorizationType: %s is not a valid enum value", auth);
 	if (integ != NULL && integ_check(c, integ, err) != 0)
 		return -1;
+	mc.api = pstr(api, "PhysicalId");
 	mc.resource = rid;
 	mc.verb = verb;
-	if (apigw_visit_api(c, T_METHOD, pstr(api, "PhysicalId"), method_visit, &mc) != NULL)
+	/* the methods of the same resource (indexed) */
+	if (stack_rctx_each(c, T_METHOD, "ResourceId", rid, method_visit, &mc) != NULL)
 		return apigw_handler_err(c, err, 409, "ConflictException", "HttpMethod",
 					 "Method already exists for this resource");
 	return 0;

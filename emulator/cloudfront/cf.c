@@ -6,7 +6,6 @@
  */
 #include "cloudfront/cf_priv.h"
 
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,7 +106,6 @@ struct cloudfront *cloudfront_new(const struct cloudfront_deps *deps)
 	cf->unknown.release = unknown_release;
 	cf->unknown.claim = cf_unknown_claim;
 	cf->unknown.serve = cf_unknown_serve;
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	return cf;
 }
 
@@ -142,7 +140,6 @@ void cloudfront_destroy(struct cloudfront **cp)
 {
 	if (*cp == NULL)
 		return;
-	curl_global_cleanup();
 	cf_cache_destroy(&(*cp)->cache);
 	cf_flights_destroy(&(*cp)->flights);
 	cf_inval_free(*cp);

@@ -20,8 +20,8 @@
  *   S3 origins are not emulated: they answer as S3 does for a bucket that does not exist.
  */
 #include "cloudfront/cf_priv.h"
+#include "net/net_curl.h"
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -314,6 +314,7 @@ struct cf_dist {
 	size_t norigins;
 	struct cf_behavior *behaviors; /* CacheBehaviors in order, then the default */
 	size_t nbehaviors;
+	struct cf_behmatch *match;     /* finds the behaviour of a path (cf_behmatch.c) */
 	struct cf_error_page *errors;
 	size_t nerrors;
 	const char *cert_arn;          /* NULL: the default certificate */
@@ -384,6 +385,17 @@ bool cf_claim(void *self, const void *view, const struct fg_http_req *req);
 bool cf_unknown_claim(void *self, const void *view, const struct fg_http_req *req);
 void cf_unknown_serve(void *self, const struct stack_world *w, const void *view,
 		      struct fg_http_req *req, struct fg_http_resp *resp, struct fg_trace *t);
+/* ------------------------------------------------------- cf_behmatch.c */
+
+/* The n patterned behaviours b (CacheBehaviors, without the default) grouped by the literal
+ * part of their patterns, in arena a. */
+struct cf_behmatch;
+struct cf_behmatch *cf_behmatch_build(struct fg_arena *a, const struct cf_behavior *b, size_t n);
+/* The index of the first of them whose pattern matches path, n when none; the same answer
+ * as trying each in order with cf_pattern_match, without trying each. */
+size_t cf_behmatch_find(const struct cf_behmatch *m, const struct cf_behavior *b, size_t n,
+			const char *path);
+
 /* The behaviour serving path: the first CacheBehaviors pattern that matches, else the default
  * (§6.1). */
 const struct cf_behavior *cf_behavior_for(const struct cf_dist *d, const char *path);

@@ -392,6 +392,7 @@ static void behaviors_compile(struct build *b, struct cf_dist *d, const cJSON *d
 	cJSON_ArrayForEach(it, list)
 		behavior_compile(b, d, it, &d->behaviors[d->nbehaviors++]);
 	behavior_compile(b, d, cf_j(dc, "DefaultCacheBehavior"), &d->behaviors[d->nbehaviors++]);
+	d->match = cf_behmatch_build(b->v->arena, d->behaviors, d->nbehaviors - 1);
 }
 
 static void errors_compile(struct build *b, struct cf_dist *d, const cJSON *dc)

@@ -105,6 +105,8 @@ int64_t fg_clock_real_ms(void);
 
 /* ----------------------------------------------------------------- fg_id.c */
 
+/* n random bytes (the kernel's CSPRNG, through a small per-thread buffer). Thread-safe. */
+void fg_random(void *buf, size_t n);
 /* 36 characters + NUL, random (version 4). */
 void fg_uuid4(char out[37]);
 /* FNV-1a 64 over the NUL-separated parts; stable across runs and machines. */

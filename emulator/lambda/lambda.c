@@ -8,7 +8,6 @@
  * a struct lambda_rt that this object and the views of live worlds share, so two instances
  * in one process never see each other's functions or workers.
  */
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,7 +121,6 @@ struct lambda *lambda_new(const struct lambda_deps *deps)
 	struct lambda *l = calloc(1, sizeof(*l));
 
 	FG_ASSERT(l != NULL);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	l->deps = *deps;
 	l->rt = lambda_rt_new(deps->workers_per_function);
 	l->svc.name = "lambda";
@@ -143,7 +141,6 @@ void lambda_destroy(struct lambda **lp)
 		return;
 	lambda_rt_shutdown(l->rt);
 	lambda_rt_rel(&l->rt);
-	curl_global_cleanup();
 	free(l);
 	*lp = NULL;
 }

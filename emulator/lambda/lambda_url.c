@@ -7,13 +7,13 @@
  * body that is exactly Lambda's error object. The handle is kept per worker slot, so
  * connections are reused.
  */
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "lambda/lambda_int.h"
+#include "net/net_curl.h"
 
 #define URL_BODY_LIMIT ((size_t)6 * 1024 * 1024 + 1) /* Lambda's synchronous payload limit */
 

@@ -19,6 +19,7 @@ struct fg_app {
 	pthread_mutex_t change_mu;  /* serialises control-plane changes */
 	pthread_mutex_t world_mu;   /* guards the world pointer only */
 	struct stack_world *world;
+	bool defer_views;           /* start-up: compile once, in fg_app_publish_views */
 	const struct fg_service *svc[STACK_WORLD_SLOTS];
 	size_t nsvc;
 	const struct fg_resolver *resolver;
@@ -89,12 +90,13 @@ struct stack_world *fg_app_world(struct fg_app *app)
 	return w;
 }
 
-/* A world for stacks (ownership taken) with every service's view compiled; NULL with err
- * set when a service refuses it. */
-static struct stack_world *build_world(struct fg_app *app, cJSON *stacks, struct fg_err *err)
+/* w (a new world, ownership taken) with every service's view compiled; NULL with err set
+ * when a service refuses it. */
+static struct stack_world *build_world(struct fg_app *app, struct stack_world *w,
+				       struct fg_err *err)
 {
-	struct stack_world *w = stack_world_new(stacks);
-
+	if (app->defer_views)
+		return w;
 	for (size_t i = 0; i < app->nsvc; i++) {
 		void *view = app->svc[i]->compile(app->svc[i]->self, w, err);
 
@@ -133,10 +135,37 @@ int fg_app_add_service(struct fg_app *app, const struct fg_service *svc, unsigne
 	*slot = (unsigned)app->nsvc;
 	app->svc[app->nsvc++] = svc;
 	cur = fg_app_world(app);
-	next = build_world(app, cJSON_Duplicate(stack_world_stacks(cur), true), err);
+	next = build_world(app, stack_world_with(cur, NULL, NULL), err);
 	if (next == NULL) {
 		fg_err_prefix(err, "the stored state does not load (%s): ", svc->name);
 		app->nsvc--;
+		rc = -1;
+	} else {
+		publish(app, next);
+	}
+	stack_world_rel(&cur);
+	pthread_mutex_unlock(&app->change_mu);
+	return rc;
+}
+
+void fg_app_defer_views(struct fg_app *app)
+{
+	pthread_mutex_lock(&app->change_mu);
+	app->defer_views = true;
+	pthread_mutex_unlock(&app->change_mu);
+}
+
+int fg_app_publish_views(struct fg_app *app, struct fg_err *err)
+{
+	struct stack_world *cur, *next;
+	int rc = 0;
+
+	pthread_mutex_lock(&app->change_mu);
+	app->defer_views = false;
+	cur = fg_app_world(app);
+	next = build_world(app, stack_world_with(cur, NULL, NULL), err);
+	if (next == NULL) {
+		fg_err_prefix(err, "the stored state and fixtures do not load: ");
 		rc = -1;
 	} else {
 		publish(app, next);
@@ -170,17 +199,16 @@ int fg_app_deploy(struct fg_app *app, const struct stack_request *req, cJSON **v
 		  bool *created, struct fg_err *err)
 {
 	struct stack_world *w;
-	cJSON *doc = NULL, *stacks = NULL, *up;
+	cJSON *doc = NULL, *up;
 	int rc;
 
 	pthread_mutex_lock(&app->change_mu);
 	w = fg_app_world(app);
 	struct stack_world *next = NULL;
 
-	rc = stack_deploy(app->registry, &app->defaults, w, req, &doc, &stacks, created, err);
+	rc = stack_deploy(app->registry, &app->defaults, w, req, &doc, &next, created, err);
 	if (rc == 0) {
-		next = build_world(app, stacks, err);
-		stacks = NULL;
+		next = build_world(app, next, err);
 		rc = next == NULL ? -1 : 0;
 	}
 	if (rc == 0) {
@@ -192,10 +220,10 @@ int fg_app_deploy(struct fg_app *app, const struct stack_request *req, cJSON **v
 	if (rc == 0) {
 		publish(app, next);
 		next = NULL;
-		*view = stack_public_view(doc);
+		if (view != NULL)
+			*view = stack_public_view(doc);
 	}
 	stack_world_rel(&next);
-	cJSON_Delete(stacks);
 	cJSON_Delete(doc);
 	stack_world_rel(&w);
 	pthread_mutex_unlock(&app->change_mu);
@@ -205,17 +233,16 @@ int fg_app_deploy(struct fg_app *app, const struct stack_request *req, cJSON **v
 int fg_app_delete(struct fg_app *app, const char *name, struct fg_err *err)
 {
 	struct stack_world *w;
-	cJSON *stacks = NULL, *del;
+	cJSON *del;
 	int rc;
 
 	pthread_mutex_lock(&app->change_mu);
 	w = fg_app_world(app);
 	struct stack_world *next = NULL;
 
-	rc = stack_delete(app->registry, w, name, &stacks, err);
+	rc = stack_delete(app->registry, w, name, &next, err);
 	if (rc == 0) {
-		next = build_world(app, stacks, err);
-		stacks = NULL;
+		next = build_world(app, next, err);
 		rc = next == NULL ? -1 : 0;
 	}
 	if (rc == 0) {
@@ -229,7 +256,6 @@ int fg_app_delete(struct fg_app *app, const char *name, struct fg_err *err)
 		next = NULL;
 	}
 	stack_world_rel(&next);
-	cJSON_Delete(stacks);
 	stack_world_rel(&w);
 	pthread_mutex_unlock(&app->change_mu);
 	return rc;
@@ -321,7 +347,8 @@ int fg_app_state_put(struct fg_app *app, const cJSON *state, struct fg_err *err)
 		return -1;
 	pthread_mutex_lock(&app->change_mu);
 	{
-		struct stack_world *next = build_world(app, cJSON_Duplicate(stacks, true), err);
+		struct stack_world *next = build_world(app,
+			stack_world_new(cJSON_Duplicate(stacks, true)), err);
 
 		rc = next == NULL ? -1 : fg_store_stacks_commit(app->store, stacks, NULL, true, err);
 		if (rc == 0)
@@ -338,7 +365,7 @@ int fg_app_reset(struct fg_app *app, struct fg_err *err)
 	int rc;
 
 	pthread_mutex_lock(&app->change_mu);
-	struct stack_world *next = build_world(app, NULL, err);
+	struct stack_world *next = build_world(app, stack_world_new(NULL), err);
 
 	rc = next == NULL ? -1 : fg_store_stacks_commit(app->store, NULL, NULL, true, err);
 	if (rc != 0)

@@ -61,8 +61,19 @@ const struct fg_service *fg_app_service(const struct fg_app *app, size_t i);
 struct stack_world *fg_app_world(struct fg_app *app);
 
 /*
- * Creates or updates a stack. *view = the stack's public view (new tree). All-or-nothing:
- * on error the store and the world are unchanged.
+ * Start-up: from fg_app_defer_views to fg_app_publish_views, changes (services added, stacks
+ * deployed) publish worlds without compiled views, and fg_app_publish_views compiles every
+ * service's view once. Each compile covers every stack, so loading N fixtures one compile
+ * apiece cost N compiles of a growing world. Deployments only read stack documents, never
+ * views; nothing may serve requests in between (the listeners are not started yet).
+ */
+void fg_app_defer_views(struct fg_app *app);
+int fg_app_publish_views(struct fg_app *app, struct fg_err *err);
+
+/*
+ * Creates or updates a stack. *view = the stack's public view (new tree; view may be NULL
+ * when the caller does not want it). All-or-nothing: on error the store and the world are
+ * unchanged.
  */
 int fg_app_deploy(struct fg_app *app, const struct stack_request *req, cJSON **view,
 		  bool *created, struct fg_err *err);

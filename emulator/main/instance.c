@@ -23,6 +23,7 @@
 #include "iam/iam.h"
 #include "lambda/lambda.h"
 #include "main/app.h"
+#include "main/fixtures.h"
 #include "main/front.h"
 #include "net/net.h"
 #include "route53/route53.h"
@@ -53,27 +54,6 @@ struct fg_instance {
 	size_t nsites;
 };
 
-static int read_file(const char *path, char **out, size_t *len, struct fg_err *err)
-{
-	FILE *f = fopen(path, "rb");
-	struct fg_buf b;
-	char chunk[65536];
-	size_t n;
-
-	if (f == NULL) {
-		fg_err_set(err, 400, "FixtureError", "cannot read fixture %s: %s", path,
-			   strerror(errno));
-		return -1;
-	}
-	fg_buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		fg_buf_append(&b, chunk, n);
-	fclose(f);
-	*len = b.len;
-	*out = fg_buf_take(&b);
-	return 0;
-}
-
 /*
  * "fixtures/demo.yaml" -> "demo"; "fixtures/seeds/004-x/template.yaml" -> "f004-x" (a
  * template.yaml is named after its folder); the template's Metadata.Frontgate.StackName wins
@@ -101,17 +81,6 @@ static void stack_name_of(const char *path, char *out, size_t n)
 		out[i++] = ok ? c : '-';
 	}
 	out[i] = '\0';
-}
-
-static enum cfn_format format_of(const char *path)
-{
-	const char *dot = strrchr(path, '.');
-
-	if (dot && (strcmp(dot, ".yaml") == 0 || strcmp(dot, ".yml") == 0))
-		return CFN_FORMAT_YAML;
-	if (dot && strcmp(dot, ".json") == 0)
-		return CFN_FORMAT_JSON;
-	return CFN_FORMAT_AUTO;
 }
 
 /*
@@ -164,20 +133,17 @@ static cJSON *params_for(const struct fg_instance_config *cfg, const cJSON *tpl)
 }
 
 static int deploy_fixture(struct fg_instance *inst, const struct fg_instance_config *cfg,
-			  const char *path, struct fg_err *err)
+			  struct fg_fixtures *fx, size_t i, struct fg_err *err)
 {
-	char *text = NULL, name[160];
-	size_t len = 0;
-	cJSON *tpl, *params, *view = NULL;
+	const char *path = cfg->fixtures[i];
+	char name[160];
+	cJSON *tpl, *params;
 	struct stack_request req;
 	bool created;
 	int rc = -1;
 
-	if (read_file(path, &text, &len, err) != 0)
-		return -1;
-	tpl = cfn_parse(text, len, format_of(path), err);
-	free(text);
 	stack_name_of(path, name, sizeof(name));
+	tpl = fg_fixtures_next(fx, i, err);
 	if (tpl == NULL)
 		goto out;
 	if (fixture_stack_name(tpl, path, name, sizeof(name), err) != 0) {
@@ -190,10 +156,9 @@ static int deploy_fixture(struct fg_instance *inst, const struct fg_instance_con
 	req.template = tpl;
 	req.parameters = params;
 	req.now_ms = fg_clock_now_ms(fg_app_clock(inst->app));
-	rc = fg_app_deploy(inst->app, &req, &view, &created, err);
+	rc = fg_app_deploy(inst->app, &req, NULL, &created, err);
 	cJSON_Delete(params);
 	cJSON_Delete(tpl);
-	cJSON_Delete(view);
 out:
 	if (rc != 0)
 		fg_err_prefix(err, "fixture %.200s (stack %s): ", path, name);
@@ -449,12 +414,16 @@ int fg_instance_start(const struct fg_instance_config *cfg, struct fg_instance *
 		.trace_limit = cfg->trace_limit, .log_level = cfg->log_level,
 	};
 	int http_fd = -1, cp_fd = -1, https_fd = -1, dns_udp = -1, dns_tcp = -1;
+	/* parsed on a thread of their own while the services are built and earlier ones deploy */
+	struct fg_fixtures *fx = fg_fixtures_open(cfg->fixtures, cfg->nfixtures);
 
 	FG_ASSERT(inst != NULL);
 	*out = NULL;
 	if (check_params(cfg, err) != 0 || control_guard(cfg, err) != 0 ||
-	    parse_sites(inst, cfg, err) != 0 || fg_app_new(&ac, &inst->app, err) != 0 ||
-	    tls_ca_open(fg_app_store(inst->app), fg_app_db_path(inst->app),
+	    parse_sites(inst, cfg, err) != 0 || fg_app_new(&ac, &inst->app, err) != 0)
+		goto fail;
+	fg_app_defer_views(inst->app);  /* compiled once, after the fixtures */
+	if (tls_ca_open(fg_app_store(inst->app), fg_app_db_path(inst->app),
 			fg_app_log(inst->app), &inst->ca, err) != 0 ||
 	    wire_services(inst, cfg, err) != 0)
 		goto fail;
@@ -464,9 +433,12 @@ int fg_instance_start(const struct fg_instance_config *cfg, struct fg_instance *
 	    listen_on(cfg->control_addr, true, &cp_fd, &inst->control_port, err) != 0)
 		goto fail;
 	for (size_t i = 0; i < cfg->nfixtures; i++) {
-		if (deploy_fixture(inst, cfg, cfg->fixtures[i], err) != 0)
+		if (deploy_fixture(inst, cfg, fx, i, err) != 0)
 			goto fail;
 	}
+	fg_fixtures_close(&fx);
+	if (fg_app_publish_views(inst->app, err) != 0)
+		goto fail;
 	{
 		struct fg_http_server_cfg hc = {
 			.listen_fd = http_fd, .listener = "http", .threads = 2,
@@ -510,6 +482,7 @@ int fg_instance_start(const struct fg_instance_config *cfg, struct fg_instance *
 	*out = inst;
 	return 0;
 fail:
+	fg_fixtures_close(&fx);
 	if (http_fd >= 0)
 		close(http_fd);
 	if (cp_fd >= 0)

@@ -2,7 +2,8 @@
  * net: sockets. Listening TCP and UDP sockets on "ADDR:PORT" (port 0 = the kernel picks),
  * and the listeners whose services are not built yet: they bind (so the ports exist and the
  * ready line can name them) and refuse work honestly — the HTTPS listener closes each
- * connection at once, the DNS listener answers every query REFUSED.
+ * connection at once, the DNS listener answers every query REFUSED. libcurl, loaded on first
+ * use, has its own header: net/net_curl.h.
  */
 #ifndef FG_NET_H
 #define FG_NET_H

@@ -6,7 +6,9 @@
 
 #include <ctype.h>
 #include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/err.h>
+#include <openssl/objects.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
@@ -251,6 +253,37 @@ static void add_ext(X509 *x, X509 *issuer, int nid, const char *value)
 	X509_EXTENSION_free(e);
 }
 
+/*
+ * The certificate's SubjectPublicKeyInfo from key k. For an EC key it is written from the
+ * curve and the public point directly: X509_set_pubkey encodes the key and then decodes it
+ * again through OpenSSL 3's decoders, which was half the cost of issuing a certificate
+ * (ACM certificates are issued while fixtures deploy). Other keys take X509_set_pubkey.
+ * The X509 object is then only good for writing out: OpenSSL 3 does not decode a key it was
+ * not given (X509_get0_pubkey answers NULL), so a certificate used in memory (the CA's) is
+ * made with X509_set_pubkey.
+ */
+static int set_pubkey(X509 *x, EVP_PKEY *k)
+{
+	char group[64];
+	size_t len = 0;
+	unsigned char *point;
+	int curve;
+
+	if (!EVP_PKEY_is_a(k, "EC") ||
+	    EVP_PKEY_get_group_name(k, group, sizeof(group), NULL) != 1 ||
+	    (curve = OBJ_sn2nid(group)) == NID_undef ||
+	    EVP_PKEY_get_octet_string_param(k, OSSL_PKEY_PARAM_PUB_KEY, NULL, 0, &len) != 1 ||
+	    (point = OPENSSL_malloc(len)) == NULL)
+		return X509_set_pubkey(x, k);
+	if (EVP_PKEY_get_octet_string_param(k, OSSL_PKEY_PARAM_PUB_KEY, point, len, &len) != 1 ||
+	    X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(x), OBJ_nid2obj(NID_X9_62_id_ecPublicKey),
+				   V_ASN1_OBJECT, OBJ_nid2obj(curve), point, (int)len) != 1) {
+		OPENSSL_free(point);
+		return X509_set_pubkey(x, k);
+	}
+	return 1;
+}
+
 static void random_serial(X509 *x, char hex_out[41])
 {
 	unsigned char raw[16];
@@ -306,7 +339,7 @@ struct pki_ca *pki_ca_generate(const char *tag, struct fg_err *err)
 	X509_NAME_free(n);
 	set_time(X509_getm_notBefore(ca->cert), 946684800000LL);  /* 2000-01-01 */
 	set_time(X509_getm_notAfter(ca->cert), 4102358400000LL);  /* 2099-12-31 */
-	X509_set_pubkey(ca->cert, ca->key);
+	X509_set_pubkey(ca->cert, ca->key);  /* kept in memory: needs the decoded key */
 	add_ext(ca->cert, ca->cert, NID_basic_constraints, "critical,CA:TRUE,pathlen:0");
 	add_ext(ca->cert, ca->cert, NID_key_usage, "critical,keyCertSign,cRLSign");
 	add_ext(ca->cert, ca->cert, NID_subject_key_identifier, "hash");
@@ -403,7 +436,7 @@ int pki_issue(const struct pki_ca *ca, const char *const *names, size_t nnames,
 	X509_set_issuer_name(x, X509_get_subject_name(ca->cert));
 	set_time(X509_getm_notBefore(x), not_before_ms);
 	set_time(X509_getm_notAfter(x), not_after_ms);
-	X509_set_pubkey(x, k);
+	set_pubkey(x, k);
 	add_ext(x, ca->cert, NID_basic_constraints, "critical,CA:FALSE");
 	add_ext(x, ca->cert, NID_key_usage, alg == PKI_KEY_RSA_2048
 		? "critical,digitalSignature,keyEncipherment" : "critical,digitalSignature");

@@ -35,8 +35,12 @@ void stack_world_rel(struct stack_world **wp);
 /* Borrowed views, valid while the caller holds a reference. */
 const cJSON *stack_world_stacks(const struct stack_world *w);
 const cJSON *stack_world_find(const struct stack_world *w, const char *name);
-/* A deep copy of the stacks array with the stack name replaced (doc != NULL) or removed. */
-cJSON *stack_world_with(const struct stack_world *w, const char *name, const cJSON *doc);
+/*
+ * A new world without compiled views: w's stacks with the stack called name replaced by doc
+ * or added (doc != NULL, ownership taken) or removed (doc NULL). The other stacks' documents
+ * are shared with w, not copied. name NULL: the same stacks as w.
+ */
+struct stack_world *stack_world_with(const struct stack_world *w, const char *name, cJSON *doc);
 /* Which stack exports this name ("" when none); and which stacks import it (new array). */
 const char *stack_world_exporter(const struct stack_world *w, const char *export_name,
 				 const cJSON **value);
@@ -53,6 +57,8 @@ void *stack_world_slot(const struct stack_world *w, unsigned slot);
 
 /* --------------------------------------------------------- stack_registry.c */
 
+struct stack_index;
+
 /* What a type callback sees about the resource it is asked about. */
 struct stack_rctx {
 	const char *stack_name;
@@ -68,7 +74,10 @@ struct stack_rctx {
 	cJSON *warnings;                 /* append strings for things accepted but not emulated */
 	void *svc;                       /* the arg the type was registered with */
 	int64_t now_ms;                  /* the emulator clock when the change started */
+	struct stack_index *index;       /* the change's lookups (stack_index.c); NULL: scans */
 };
+
+/* ----------------------------------------------------------- stack_index.c */
 
 /*
  * The resource of this type with this physical id: first among this stack's resources
@@ -76,6 +85,23 @@ struct stack_rctx {
  */
 const cJSON *stack_rctx_find(const struct stack_rctx *ctx, const char *type,
 			     const char *physical_id);
+/*
+ * Calls f on every resource of this type whose Properties.<property> is the string value:
+ * this stack's resources deployed so far in the change (in order), then the other stacks'
+ * (in world order). f returns true to stop; the resource it stopped on is returned, else NULL.
+ * Both lookups are hashed per change (the first question about a (type, property) indexes
+ * the world once), so checking each of N resources against the others stays linear.
+ */
+typedef bool (*stack_visit_f)(const cJSON *res, void *arg);
+const cJSON *stack_rctx_each(const struct stack_rctx *ctx, const char *type,
+			     const char *property, const char *value, stack_visit_f f, void *arg);
+/* The same for the resources whose Properties.<p1> is v1 and Properties.<p2> is v2. */
+const cJSON *stack_rctx_each2(const struct stack_rctx *ctx, const char *type,
+			      const char *p1, const char *v1, const char *p2, const char *v2,
+			      stack_visit_f f, void *arg);
+/* The deployer makes one index per change and frees it. */
+struct stack_index *stack_index_new(void);
+void stack_index_free(struct stack_index **xp);
 
 struct stack_rtype {
 	const char *type; /* "AWS::ApiGateway::RestApi" */
@@ -172,20 +198,22 @@ struct stack_defaults {
 
 /*
  * Deploys (creates or updates) one stack against world. On success *doc_out is the new stack
- * document and *stacks_out the complete new stacks array (both new trees, caller frees);
- * *created says whether the stack is new. On failure nothing is returned and err names the
- * resource and property.
+ * document (a new tree, caller frees) and *next_out the new world without compiled views
+ * (stack_world_with: it shares the other stacks with world; caller releases); *created says
+ * whether the stack is new. On failure nothing is returned and err names the resource and
+ * property.
  */
 int stack_deploy(const struct stack_registry *reg, const struct stack_defaults *def,
 		 const struct stack_world *world, const struct stack_request *req,
-		 cJSON **doc_out, cJSON **stacks_out, bool *created, struct fg_err *err);
+		 cJSON **doc_out, struct stack_world **next_out, bool *created,
+		 struct fg_err *err);
 
 /*
  * Deletes a stack: 404 when absent; 409 while another stack imports one of its exports; a
- * type's remove callback may refuse. On success *stacks_out is the new stacks array.
+ * type's remove callback may refuse. On success *next_out is the new world (as above).
  */
 int stack_delete(const struct stack_registry *reg, const struct stack_world *world,
-		 const char *name, cJSON **stacks_out, struct fg_err *err);
+		 const char *name, struct stack_world **next_out, struct fg_err *err);
 
 /* Stack names: [a-zA-Z][-a-zA-Z0-9]*, at most 128 characters (CloudFormation's rule). */
 bool stack_name_valid(const char *name, struct fg_err *err);

@@ -16,17 +16,86 @@
 
 #include "cfn/cfn.h"
 
+/*
+ * Logical id -> resource document, hashed: cJSON objects find keys by scanning, which made
+ * each reference to an earlier resource cost the number of resources (quadratic deploys).
+ * Keys and values are borrowed.
+ */
+struct idmap {
+	struct idmap_slot {
+		const char *key;
+		const cJSON *v;
+	} *slot;
+	size_t cap, n;
+};
+
+static uint64_t idmap_hash(const char *k)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (const unsigned char *p = (const unsigned char *)k; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h;
+}
+
+static struct idmap_slot *idmap_slot(const struct idmap *m, const char *k)
+{
+	size_t i;
+
+	for (i = idmap_hash(k) & (m->cap - 1); m->slot[i].key != NULL; i = (i + 1) & (m->cap - 1))
+		if (strcmp(m->slot[i].key, k) == 0)
+			break;
+	return &m->slot[i];
+}
+
+/* Adds k -> v unless k is there already (the first one stays, as a scan would find it). */
+static void idmap_put(struct idmap *m, const char *k, const cJSON *v)
+{
+	struct idmap_slot *e;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		struct idmap bigger = { NULL, m->cap ? m->cap * 2 : 32, 0 };
+
+		bigger.slot = calloc(bigger.cap, sizeof(*bigger.slot));
+		FG_ASSERT(bigger.slot != NULL);
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->slot[i].key != NULL)
+				idmap_put(&bigger, m->slot[i].key, m->slot[i].v);
+		free(m->slot);
+		*m = bigger;
+	}
+	e = idmap_slot(m, k);
+	if (e->key == NULL) {
+		*e = (struct idmap_slot){ k, v };
+		m->n++;
+	}
+}
+
+static const cJSON *idmap_get(const struct idmap *m, const char *k)
+{
+	return m->cap ? idmap_slot(m, k)->v : NULL;
+}
+
+static void idmap_free(struct idmap *m)
+{
+	free(m->slot);
+	memset(m, 0, sizeof(*m));
+}
+
 struct deploy {
 	const struct stack_registry *reg;
 	const struct stack_world *world;
 	const struct stack_request *req;
 	const cJSON *prev;       /* the stack's previous document, NULL on create */
 	const char *account, *region;
-	cJSON *by_id;            /* logical id -> resource document (in the new stack) */
+	struct idmap by_id;      /* logical id -> resource document (in the new stack) */
+	struct idmap tpl_by_id;  /* logical id -> the template's resource */
+	struct idmap prev_by_id; /* logical id -> the previous stack's resource */
 	const cJSON *resources;  /* the new stack's resources deployed so far */
 	cJSON *warnings;
 	cJSON *imports;
 	struct cfn_stack cs;
+	struct stack_index *index;  /* the change's lookups */
 };
 
 /* ------------------------------------------------------- not-emulated types */
@@ -86,7 +155,7 @@ static void generic_arn(struct deploy *d, const char *type, const char *physical
 
 /* Fn::GetAtt on a type frontgate does not emulate: Arn is AWS-shaped, the rest is a
  * placeholder that the Warnings say is one. */
-static cJSON *not_emulated_attr(struct deploy *d, cJSON *res, const char *attr)
+static cJSON *not_emulated_attr(struct deploy *d, const cJSON *res, const char *attr)
 {
 	const char *type = cJSON_GetObjectItemCaseSensitive(res, "Type")->valuestring;
 	const char *phys = cJSON_GetObjectItemCaseSensitive(res, "PhysicalId")->valuestring;
@@ -119,7 +188,7 @@ static int resolve_cb(void *arg, const char *id, const char *attr, cJSON **out,
 		      struct fg_err *err)
 {
 	struct deploy *d = arg;
-	cJSON *res = cJSON_GetObjectItemCaseSensitive(d->by_id, id);
+	const cJSON *res = idmap_get(&d->by_id, id);
 	const cJSON *v;
 
 	if (res == NULL) {
@@ -173,13 +242,7 @@ static int import_cb(void *arg, const char *name, cJSON **out, struct fg_err *er
 
 static const cJSON *prev_resource(const struct deploy *d, const char *id)
 {
-	const cJSON *r;
-
-	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(d->prev, "Resources")) {
-		if (strcmp(cJSON_GetObjectItemCaseSensitive(r, "LogicalId")->valuestring, id) == 0)
-			return r;
-	}
-	return NULL;
+	return idmap_get(&d->prev_by_id, id);
 }
 
 static void rctx_init(struct deploy *d, struct stack_rctx *c, const char *id, const char *type,
@@ -197,6 +260,7 @@ static void rctx_init(struct deploy *d, struct stack_rctx *c, const char *id, co
 	c->warnings = d->warnings;
 	c->svc = svc;
 	c->now_ms = d->req->now_ms;
+	c->index = d->index;
 }
 
 static const char *pinned_id(const cJSON *metadata)
@@ -209,8 +273,7 @@ static const char *pinned_id(const cJSON *metadata)
 
 static int deploy_one(struct deploy *d, const char *id, cJSON *resources, struct fg_err *err)
 {
-	const cJSON *tres = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(d->cs.template, "Resources"), id);
+	const cJSON *tres = idmap_get(&d->tpl_by_id, id);
 	const char *type = cJSON_GetObjectItemCaseSensitive(tres, "Type")->valuestring;
 	const cJSON *metadata = cJSON_GetObjectItemCaseSensitive(tres, "Metadata");
 	const cJSON *tprops = cJSON_GetObjectItemCaseSensitive(tres, "Properties");
@@ -286,34 +349,9 @@ static int deploy_one(struct deploy *d, const char *id, cJSON *resources, struct
 	else
 		cJSON_Delete(state);
 	cJSON_AddBoolToObject(res, "Emulated", t != NULL);
-	cJSON_AddItemReferenceToObject(d->by_id, id, res);
+	idmap_put(&d->by_id, id, res);
 	cJSON_AddItemToArray(resources, res);
 	return 0;
-}
-
-const cJSON *stack_rctx_find(const struct stack_rctx *ctx, const char *type,
-			     const char *physical_id)
-{
-	const cJSON *r, *doc;
-
-	cJSON_ArrayForEach(r, ctx->deployed) {
-		if (strcmp(cJSON_GetObjectItemCaseSensitive(r, "Type")->valuestring, type) == 0 &&
-		    strcmp(cJSON_GetObjectItemCaseSensitive(r, "PhysicalId")->valuestring,
-			   physical_id) == 0)
-			return r;
-	}
-	cJSON_ArrayForEach(doc, stack_world_stacks(ctx->world)) {
-		if (strcmp(cJSON_GetObjectItemCaseSensitive(doc, "Name")->valuestring,
-			   ctx->stack_name) == 0)
-			continue;
-		cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(doc, "Resources")) {
-			if (strcmp(cJSON_GetObjectItemCaseSensitive(r, "Type")->valuestring, type) == 0 &&
-			    strcmp(cJSON_GetObjectItemCaseSensitive(r, "PhysicalId")->valuestring,
-				   physical_id) == 0)
-				return r;
-		}
-	}
-	return NULL;
 }
 
 /* Resources of the previous stack that the new one no longer has are deleted. */
@@ -324,7 +362,7 @@ static int remove_dropped(struct deploy *d, struct fg_err *err)
 	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(d->prev, "Resources")) {
 		const char *id = cJSON_GetObjectItemCaseSensitive(r, "LogicalId")->valuestring;
 		const char *type = cJSON_GetObjectItemCaseSensitive(r, "Type")->valuestring;
-		const cJSON *now = cJSON_GetObjectItemCaseSensitive(d->by_id, id);
+		const cJSON *now = idmap_get(&d->by_id, id);
 		const struct stack_rtype *t;
 		struct stack_rctx c;
 		void *svc = NULL;
@@ -472,6 +510,11 @@ static int run(struct deploy *d, const struct stack_defaults *def, cJSON **doc_o
 	d->cs.import_arg = d;
 	if (cfn_prepare(&d->cs, err) != 0)
 		goto fail;
+	cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(d->req->template, "Resources"))
+		idmap_put(&d->tpl_by_id, w->string, w);
+	cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(d->prev, "Resources"))
+		idmap_put(&d->prev_by_id,
+			  cJSON_GetObjectItemCaseSensitive(w, "LogicalId")->valuestring, w);
 	cJSON_ArrayForEach(w, d->cs.warnings)
 		cJSON_AddItemToArray(d->warnings, cJSON_Duplicate(w, true));
 	for (size_t i = 0; i < d->cs.norder; i++) {
@@ -492,13 +535,14 @@ fail:
 
 int stack_deploy(const struct stack_registry *reg, const struct stack_defaults *def,
 		 const struct stack_world *world, const struct stack_request *req,
-		 cJSON **doc_out, cJSON **stacks_out, bool *created, struct fg_err *err)
+		 cJSON **doc_out, struct stack_world **next_out, bool *created,
+		 struct fg_err *err)
 {
 	struct deploy d;
 	int rc;
 
 	*doc_out = NULL;
-	*stacks_out = NULL;
+	*next_out = NULL;
 	if (!stack_name_valid(req->name, err))
 		return -1;
 	memset(&d, 0, sizeof(d));
@@ -506,28 +550,31 @@ int stack_deploy(const struct stack_registry *reg, const struct stack_defaults *
 	d.world = world;
 	d.req = req;
 	d.prev = stack_world_find(world, req->name);
-	d.by_id = cJSON_CreateObject();
 	d.warnings = cJSON_CreateArray();
 	d.imports = cJSON_CreateArray();
+	d.index = stack_index_new();
 	rc = run(&d, def, doc_out, err);
 	if (rc == 0) {
 		*created = d.prev == NULL;
-		*stacks_out = stack_world_with(world, req->name, *doc_out);
+		*next_out = stack_world_with(world, req->name, cJSON_Duplicate(*doc_out, true));
 	}
 	cfn_stack_fini(&d.cs);
-	cJSON_Delete(d.by_id);
+	stack_index_free(&d.index);
+	idmap_free(&d.by_id);
+	idmap_free(&d.tpl_by_id);
+	idmap_free(&d.prev_by_id);
 	cJSON_Delete(d.warnings);
 	cJSON_Delete(d.imports);
 	return rc;
 }
 
 int stack_delete(const struct stack_registry *reg, const struct stack_world *world,
-		 const char *name, cJSON **stacks_out, struct fg_err *err)
+		 const char *name, struct stack_world **next_out, struct fg_err *err)
 {
 	const cJSON *doc = stack_world_find(world, name), *e, *r;
 	struct deploy d;
 
-	*stacks_out = NULL;
+	*next_out = NULL;
 	if (doc == NULL) {
 		fg_err_set(err, 404, "ValidationError", "Stack with id %s does not exist", name);
 		fg_err_at(err, name, NULL);
@@ -557,6 +604,7 @@ int stack_delete(const struct stack_registry *reg, const struct stack_world *wor
 	d.world = world;
 	d.account = cJSON_GetObjectItemCaseSensitive(doc, "Account")->valuestring;
 	d.region = cJSON_GetObjectItemCaseSensitive(doc, "Region")->valuestring;
+	d.index = stack_index_new();
 	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(doc, "Resources")) {
 		const char *type = cJSON_GetObjectItemCaseSensitive(r, "Type")->valuestring;
 		void *svc = NULL;
@@ -571,10 +619,12 @@ int stack_delete(const struct stack_registry *reg, const struct stack_world *wor
 			  type, cJSON_GetObjectItemCaseSensitive(r, "Metadata"), svc);
 		if (t->remove(&c, r, err) != 0) {
 			fg_err_at(err, c.logical_id, NULL);
+			stack_index_free(&d.index);
 			return -1;
 		}
 	}
-	*stacks_out = stack_world_with(world, name, NULL);
+	stack_index_free(&d.index);
+	*next_out = stack_world_with(world, name, NULL);
 	return 0;
 }
 

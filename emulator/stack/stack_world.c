@@ -2,6 +2,12 @@
  * stack_world.c: the immutable, reference-counted set of deployed stacks. The data plane
  * holds a reference while it serves a request; a control-plane commit swaps in a new world
  * and the old one goes away when its last reader lets go.
+ *
+ * Worlds share the documents of the stacks a change does not touch: each document is held
+ * by a reference-counted stack_doc, and a world's stacks array is made of cJSON references to
+ * them (cJSON_IsReference: iterating and reading see the document, deleting the array leaves
+ * it alone). Deploying one stack therefore costs that stack, not every stack deployed before
+ * it (copying them all made loading N fixtures quadratic).
  */
 #include "stack/stack.h"
 
@@ -9,22 +15,72 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* One stack's document, shared by every world that has it. */
+struct stack_doc {
+	atomic_int refs;
+	cJSON *doc;
+};
+
 struct stack_world {
 	atomic_int refs;
-	cJSON *stacks;
+	cJSON *stacks;           /* references to docs[i]->doc, in the same order */
+	struct stack_doc **docs;
+	size_t ndocs;
 	void *slot[STACK_WORLD_SLOTS];
 	stack_slot_free_f slot_free[STACK_WORLD_SLOTS];
 };
 
-struct stack_world *stack_world_new(cJSON *stacks)
+static struct stack_world *world_alloc(size_t cap)
 {
-	struct stack_world *w = malloc(sizeof(*w));
+	struct stack_world *w = calloc(1, sizeof(*w));
 
 	FG_ASSERT(w != NULL);
 	atomic_init(&w->refs, 1);
-	w->stacks = stacks != NULL ? stacks : cJSON_CreateArray();
-	memset(w->slot, 0, sizeof(w->slot));
-	memset(w->slot_free, 0, sizeof(w->slot_free));
+	w->stacks = cJSON_CreateArray();
+	w->docs = calloc(cap ? cap : 1, sizeof(*w->docs));
+	FG_ASSERT(w->stacks != NULL && w->docs != NULL);
+	return w;
+}
+
+/* Appends a document holder (its reference is the world's from now on). */
+static void world_push(struct stack_world *w, struct stack_doc *d)
+{
+	w->docs[w->ndocs++] = d;
+	cJSON_AddItemReferenceToArray(w->stacks, d->doc);
+}
+
+static struct stack_doc *doc_new(cJSON *doc)
+{
+	struct stack_doc *d = malloc(sizeof(*d));
+
+	FG_ASSERT(d != NULL);
+	atomic_init(&d->refs, 1);
+	d->doc = doc;
+	return d;
+}
+
+static struct stack_doc *doc_ref(struct stack_doc *d)
+{
+	atomic_fetch_add(&d->refs, 1);
+	return d;
+}
+
+static void doc_rel(struct stack_doc *d)
+{
+	if (atomic_fetch_sub(&d->refs, 1) != 1)
+		return;
+	cJSON_Delete(d->doc);
+	free(d);
+}
+
+struct stack_world *stack_world_new(cJSON *stacks)
+{
+	struct stack_world *w = world_alloc((size_t)cJSON_GetArraySize(stacks));
+	cJSON *doc;
+
+	while (stacks != NULL && (doc = cJSON_DetachItemViaPointer(stacks, stacks->child)) != NULL)
+		world_push(w, doc_new(doc));
+	cJSON_Delete(stacks);
 	return w;
 }
 
@@ -45,6 +101,9 @@ void stack_world_rel(struct stack_world **wp)
 		if (w->slot[i] != NULL && w->slot_free[i] != NULL)
 			w->slot_free[i](w->slot[i]);
 	cJSON_Delete(w->stacks);
+	for (size_t i = 0; i < w->ndocs; i++)
+		doc_rel(w->docs[i]);
+	free(w->docs);
 	free(w);
 }
 
@@ -66,25 +125,24 @@ const cJSON *stack_world_find(const struct stack_world *w, const char *name)
 	return NULL;
 }
 
-cJSON *stack_world_with(const struct stack_world *w, const char *name, const cJSON *doc)
+struct stack_world *stack_world_with(const struct stack_world *w, const char *name, cJSON *doc)
 {
-	cJSON *out = cJSON_CreateArray();
-	const cJSON *it;
+	struct stack_world *out = world_alloc(w->ndocs + 1);
 	bool placed = false;
 
-	cJSON_ArrayForEach(it, w->stacks) {
-		const cJSON *n = cJSON_GetObjectItemCaseSensitive(it, "Name");
+	for (size_t i = 0; i < w->ndocs; i++) {
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(w->docs[i]->doc, "Name");
 
-		if (cJSON_IsString(n) && strcmp(n->valuestring, name) == 0) {
+		if (name != NULL && cJSON_IsString(n) && strcmp(n->valuestring, name) == 0) {
 			if (doc != NULL)
-				cJSON_AddItemToArray(out, cJSON_Duplicate(doc, true));
+				world_push(out, doc_new(doc));
 			placed = true;
 			continue;
 		}
-		cJSON_AddItemToArray(out, cJSON_Duplicate(it, true));
+		world_push(out, doc_ref(w->docs[i]));
 	}
 	if (!placed && doc != NULL)
-		cJSON_AddItemToArray(out, cJSON_Duplicate(doc, true));
+		world_push(out, doc_new(doc));
 	return out;
 }
 

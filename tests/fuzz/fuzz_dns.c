@@ -60,7 +60,8 @@ static struct world *world(void)
 	struct world *x;
 	struct stack_world *empty, *w;
 	struct stack_request req = { .name = "fuzz", .now_ms = 1 };
-	cJSON *doc = NULL, *stacks = NULL;
+	cJSON *doc = NULL;
+	struct stack_world *next = NULL;
 	struct fg_err err;
 	bool created;
 	void *view;
@@ -77,11 +78,11 @@ static struct world *world(void)
 	empty = stack_world_new(NULL);
 	fg_err_clear(&err);
 	if (req.template == NULL ||
-	    stack_deploy(x->reg, &def, empty, &req, &doc, &stacks, &created, &err) != 0) {
+	    stack_deploy(x->reg, &def, empty, &req, &doc, &next, &created, &err) != 0) {
 		fprintf(stderr, "fuzz_dns: the seed zone does not deploy: %s\n", err.message);
 		abort();
 	}
-	w = stack_world_new(stacks);
+	w = next;
 	view = route53_service(x->r)->compile(x->r, w, &err);
 	stack_world_set_slot(w, 0, view, route53_service(x->r)->release);
 	x->e = fg_dns_engine_new(route53_resolver(x->r));

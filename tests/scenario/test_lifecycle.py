@@ -259,6 +259,27 @@ class Fixtures(unittest.TestCase):
         self.assertIn("net-Arn", f.stderr)
         self.assertIn(second, f.stderr)
 
+    def test_fixtures_parsed_ahead_still_fail_in_order(self):
+        """Templates are parsed on a thread ahead of deployment: the error is still the
+        first fixture's that fails, in command-line order."""
+        d = tmpdir(self)
+        good = write(os.path.join(d, "good.yaml"),
+                     "Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n")
+        broken = write(os.path.join(d, "broken.yaml"), "Resources: [unclosed\n")
+        refused = write(os.path.join(d, "refused.yaml"),
+                        "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n"
+                        "    Properties: {Name: !Ref Nowhere}\n")
+        f = failed_start(fixtures=[good, broken, good])
+        self.assertEqual(f.exit_code, 2, f.stderr)
+        self.assertIn(broken, f.stderr)
+        self.assertIn("not well-formed", f.stderr)
+        # an earlier fixture that fails to deploy is reported, not a later parse error
+        f = failed_start(fixtures=[good, refused, broken])
+        self.assertEqual(f.exit_code, 2, f.stderr)
+        self.assertIn(refused, f.stderr)
+        self.assertIn("Nowhere", f.stderr)
+        self.assertNotIn(broken, f.stderr)
+
     def test_fixture_region_and_account_flags(self):
         d = tmpdir(self)
         path = write(os.path.join(d, "where.json"), json.dumps({

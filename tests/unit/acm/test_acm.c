@@ -3,8 +3,14 @@
  * certificate across a redeployment, and certificates by ARN on the emulator clock. */
 #include <stdlib.h>
 
+#include <ctype.h>
+
+#include <openssl/bn.h>
+#include <openssl/x509.h>
+
 #include "acm/acm.h"
 #include "cfn/cfn.h"
+#include "pki/pki.h"
 #include "tap.h"
 
 struct h {
@@ -61,17 +67,17 @@ static void h_fini(struct h *h)
 static int deploy(struct h *h, const char *name, const char *yaml, struct fg_err *e)
 {
 	cJSON *tpl = cfn_parse(yaml, strlen(yaml), CFN_FORMAT_YAML, e), *doc = NULL;
-	cJSON *stacks = NULL;
+	struct stack_world *next = NULL;
 	struct stack_request req = { .name = name, .template = tpl,
 				     .now_ms = fg_clock_now_ms(&h->clock) };
 	bool created;
 	int rc;
 
 	FG_ASSERT(tpl != NULL);
-	rc = stack_deploy(h->reg, &defaults, h->w, &req, &doc, &stacks, &created, e);
+	rc = stack_deploy(h->reg, &defaults, h->w, &req, &doc, &next, &created, e);
 	if (rc == 0) {
 		stack_world_rel(&h->w);
-		h->w = stack_world_new(stacks);
+		h->w = next;
 	}
 	cJSON_Delete(doc);
 	cJSON_Delete(tpl);
@@ -145,6 +151,29 @@ static void test_deploy(void)
 
 		ok(strstr(text, "PRIVATE KEY") == NULL, "no key in State");
 		free(text);
+	}
+	{
+		/* the facts State records come from issuing, not from parsing: they must be
+		 * what the certificate itself says */
+		X509 *x = pki_cert_parse(cJSON_GetObjectItem(st, "CertificatePem")->valuestring);
+		BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+		char f2[65], alg[32], *hex = BN_bn2hex(bn);
+		int64_t nb, na;
+
+		for (char *p = hex; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		pki_cert_fingerprint(x, f2);
+		pki_cert_validity(x, &nb, &na);
+		ok(strcmp(f2, fp) == 0 &&
+		   strcmp(hex, cJSON_GetObjectItem(st, "Serial")->valuestring) == 0 &&
+		   strcmp(pki_cert_key_alg(x, alg),
+			  cJSON_GetObjectItem(st, "GeneratedKeyAlgorithm")->valuestring) == 0 &&
+		   nb == (int64_t)cJSON_GetObjectItem(st, "NotBeforeMs")->valuedouble &&
+		   na == (int64_t)cJSON_GetObjectItem(st, "NotAfterMs")->valuedouble,
+		   "fingerprint, serial, key algorithm and validity are the certificate's");
+		OPENSSL_free(hex);
+		BN_free(bn);
+		X509_free(x);
 	}
 
 	acm_certs(h.acm)->by_arn(h.acm, h.w, arn, fg_clock_now_ms(&h.clock), a, &c);

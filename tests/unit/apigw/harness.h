@@ -122,16 +122,17 @@ static void fx_fini(struct fx *f)
 
 static int deploy(struct fx *f, const char *name, const char *tpl)
 {
-	cJSON *t = J(tpl), *stacks = NULL, *doc = NULL;
+	cJSON *t = J(tpl), *doc = NULL;
+	struct stack_world *next = NULL;
 	struct stack_request req = { .name = name, .template = t, .now_ms = 1000 };
 	bool created;
 	int rc;
 
 	fg_err_clear(&f->err);
-	rc = stack_deploy(f->reg, &def, f->w, &req, &doc, &stacks, &created, &f->err);
+	rc = stack_deploy(f->reg, &def, f->w, &req, &doc, &next, &created, &f->err);
 	if (rc == 0) {
 		stack_world_rel(&f->w);
-		f->w = stack_world_new(stacks);
+		f->w = next;
 		apigw_view_release(f->view);
 		f->view = apigw_service(f->a)->compile(f->a, f->w, &f->err);
 		FG_ASSERT(f->view != NULL);

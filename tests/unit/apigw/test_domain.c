@@ -255,7 +255,8 @@ static cJSON *last_doc;
 static int deploy_at(struct fx *f, const char *name, const char *account, const char *region,
 		     const char *tpl)
 {
-	cJSON *t = J(tpl), *stacks = NULL;
+	cJSON *t = J(tpl);
+	struct stack_world *next = NULL;
 	struct stack_request req = { .name = name, .account = account, .region = region,
 				     .template = t, .now_ms = 1000 };
 	bool created;
@@ -264,10 +265,10 @@ static int deploy_at(struct fx *f, const char *name, const char *account, const 
 	cJSON_Delete(last_doc);
 	last_doc = NULL;
 	fg_err_clear(&f->err);
-	rc = stack_deploy(f->reg, &def, f->w, &req, &last_doc, &stacks, &created, &f->err);
+	rc = stack_deploy(f->reg, &def, f->w, &req, &last_doc, &next, &created, &f->err);
 	if (rc == 0) {
 		stack_world_rel(&f->w);
-		f->w = stack_world_new(stacks);
+		f->w = next;
 		apigw_view_release(f->view);
 		f->view = apigw_service(f->a)->compile(f->a, f->w, &f->err);
 		FG_ASSERT(f->view != NULL);
@@ -278,13 +279,13 @@ static int deploy_at(struct fx *f, const char *name, const char *account, const 
 
 static void undeploy(struct fx *f, const char *name)
 {
-	cJSON *stacks = NULL;
+	struct stack_world *next = NULL;
 
 	fg_err_clear(&f->err);
-	if (stack_delete(f->reg, f->w, name, &stacks, &f->err) != 0)
+	if (stack_delete(f->reg, f->w, name, &next, &f->err) != 0)
 		return;
 	stack_world_rel(&f->w);
-	f->w = stack_world_new(stacks);
+	f->w = next;
 	apigw_view_release(f->view);
 	f->view = apigw_service(f->a)->compile(f->a, f->w, &f->err);
 	FG_ASSERT(f->view != NULL);
@@ -595,10 +596,16 @@ static void test_mtls(struct fx *f)
 	char *chain;
 	cJSON *e;
 
+	enum apigw_host_kind kind;
+	const struct apigw_domain *d = apigw_domain_find(f->view, "mtls.example.test", &kind);
+
+	ok(d != NULL && d->truststore_pem != NULL && atomic_load(&d->trust) == NULL,
+	   "the truststore is not parsed when the view is compiled");
 	f->fake.status = FG_INVOKE_OK;
 	f->fake.payload = "{\"statusCode\":200,\"body\":\"fn\"}";
 	sendx(f, "mtls.example.test", "/anything", "mtls.example.test", good.pem);
 	is_int(f->resp.status, 200, "§4: a client certificate the truststore trusts -> served");
+	ok(atomic_load(&d->trust) != NULL, "but at the first mutual TLS check, and kept");
 	e = event(f);
 	{
 		const cJSON *cc = cJSON_GetObjectItem(cJSON_GetObjectItem(

@@ -58,7 +58,8 @@ static void fx_fini(struct fx *f)
 
 static int deploy(struct fx *f, const char *name, const char *tpl)
 {
-	cJSON *t = J(tpl), *stacks = NULL;
+	cJSON *t = J(tpl);
+	struct stack_world *next = NULL;
 	struct stack_request req = { .name = name, .template = t, .now_ms = 1000 };
 	bool created;
 	int rc;
@@ -66,10 +67,10 @@ static int deploy(struct fx *f, const char *name, const char *tpl)
 	cJSON_Delete(f->doc);
 	f->doc = NULL;
 	fg_err_clear(&f->err);
-	rc = stack_deploy(f->reg, &def, f->w, &req, &f->doc, &stacks, &created, &f->err);
+	rc = stack_deploy(f->reg, &def, f->w, &req, &f->doc, &next, &created, &f->err);
 	if (rc == 0) {
 		stack_world_rel(&f->w);
-		f->w = stack_world_new(stacks);
+		f->w = next;
 	}
 	cJSON_Delete(t);
 	return rc;
@@ -422,9 +423,42 @@ static void test_openapi(void)
 	fx_fini(&f);
 }
 
+/* Siblings and methods are checked against the API's resources in other stacks too (the
+ * checks look resources up by parent and by resource, across the world). */
+static void test_across_stacks(void)
+{
+	struct fx f;
+
+	fx_init(&f);
+	ok(deploy(&f, "base", "{'Resources':{'Api':{'Type':'AWS::ApiGateway::RestApi',"
+		  "'Metadata':{'Frontgate':{'Id':'acr0ss0001'}},'Properties':{'Name':'n'}},"
+		  RES("X", ROOT, "x") "," RES("V", ROOT, "{v}") "," METHOD("M", "{'Ref':'X'}", "GET",
+		  MOCKI) "},'Outputs':{'Root':{'Value':" ROOT ",'Export':{'Name':'root'}},"
+		  "'X':{'Value':{'Ref':'X'},'Export':{'Name':'x'}}}}") == 0,
+	   "an API with /x, /{v} and GET /x: %s", f.err.message);
+#define OTHER(body) "{'Resources':{" body "}}"
+#define XRES(id, part) "'" id "':{'Type':'AWS::ApiGateway::Resource','Properties':{" 	"'RestApiId':'acr0ss0001','ParentId':{'Fn::ImportValue':'root'},'PathPart':'" part "'}}"
+	expect_err(&f, OTHER(XRES("Y", "x")), "Another resource with the same parent already has "
+		   "this name: x", NULL, "the same name in another stack");
+	expect_err(&f, OTHER(XRES("Y", "{w}")), "A sibling ({v}) of this resource already has a "
+		   "variable path part", NULL, "a second variable part in another stack");
+	expect_err(&f, OTHER("'M2':{'Type':'AWS::ApiGateway::Method','Properties':{'RestApiId':"
+		   "'acr0ss0001','ResourceId':{'Fn::ImportValue':'x'},'HttpMethod':'GET',"
+		   "'AuthorizationType':'NONE','Integration':" MOCKI "}}"),
+		   "Method already exists for this resource", NULL, "the same method in another stack");
+	ok(deploy(&f, "more", OTHER(XRES("Y", "y") ",'M2':{'Type':'AWS::ApiGateway::Method',"
+		  "'Properties':{'RestApiId':'acr0ss0001','ResourceId':{'Fn::ImportValue':'x'},"
+		  "'HttpMethod':'POST','AuthorizationType':'NONE','Integration':" MOCKI "}}")) == 0,
+	   "another name and another verb are fine: %s", f.err.message);
+#undef OTHER
+#undef XRES
+	fx_fini(&f);
+}
+
 int main(void)
 {
 	test_ids();
+	test_across_stacks();
 	test_openapi();
 	test_validation();
 	test_snapshot();

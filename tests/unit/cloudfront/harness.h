@@ -69,17 +69,18 @@ static inline void fx_fini(struct fx *f)
 /* Deploys tpl as stack name in region (NULL: us-east-1); 0 or -1 (f->err). */
 static inline int deploy_in(struct fx *f, const char *name, const char *region, const char *tpl)
 {
-	cJSON *t = J(tpl), *stacks = NULL, *doc = NULL;
+	cJSON *t = J(tpl), *doc = NULL;
+	struct stack_world *next = NULL;
 	struct stack_request req = { .name = name, .template = t, .now_ms = 1767225600000,
 				     .region = region };
 	bool created;
 	int rc;
 
 	fg_err_clear(&f->err);
-	rc = stack_deploy(f->reg, &def, f->w, &req, &doc, &stacks, &created, &f->err);
+	rc = stack_deploy(f->reg, &def, f->w, &req, &doc, &next, &created, &f->err);
 	if (rc == 0) {
 		stack_world_rel(&f->w);
-		f->w = stack_world_new(stacks);
+		f->w = next;
 		cf_view_release(f->view);
 		f->view = cf_view_compile(f->cf, f->w, &f->err);
 		cJSON_Delete(f->doc);

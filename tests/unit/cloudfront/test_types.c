@@ -285,7 +285,7 @@ static void test_policies(void)
 static void test_policy_in_use(void)
 {
 	struct fx f;
-	cJSON *stacks = NULL;
+	struct stack_world *next = NULL;
 
 	fx_init(&f);
 	ok(deploy(&f, "pol", "{'Resources':{'C':{'Type':'AWS::CloudFront::CachePolicy',"
@@ -302,8 +302,8 @@ static void test_policy_in_use(void)
 	ok(deploy(&f, "pol", "{'Resources':{'W':{'Type':'AWS::Logs::LogGroup'}}}") != 0 &&
 	   strcmp(f.err.code, "CachePolicyInUse") == 0 && f.err.status == 409,
 	   "removing the policy while it is attached: CachePolicyInUse");
-	ok(stack_delete(f.reg, f.w, "use", &stacks, &f.err) == 0, "the user goes");
-	cJSON_Delete(stacks);
+	ok(stack_delete(f.reg, f.w, "use", &next, &f.err) == 0, "the user goes");
+	stack_world_rel(&next);
 	fx_fini(&f);
 }
 

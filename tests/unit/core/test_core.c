@@ -88,6 +88,11 @@ static bool uuid_layout_ok(const char *u)
 	return u[36] == '\0' && strchr("89ab", u[19]) != NULL;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
 static void test_ids(void)
 {
 	char u1[37], u2[37], id[11], id2[11], iso[21], isoms[25];
@@ -99,6 +104,27 @@ static void test_ids(void)
 	ok(strlen(u1) == 36 && u1[14] == '4' && strcmp(u1, u2) != 0, "uuid4 shape and randomness");
 	ok(uuid_layout_ok(u1) && uuid_layout_ok(u2), "uuid4 layout 8-4-4-4-12, lower-case hex, "
 	   "RFC 4122 variant: %s", u1);
+	{
+		/* many ids, across several refills of the per-thread random buffer: all distinct;
+		 * a long run of random bytes has no 32-byte stretch of zeros (the buffer wipes
+		 * what it hands out: handing out wiped bytes would show here) */
+		static char many[2000][37];
+		static unsigned char bytes[1500];
+		bool distinct = true, zeros = false;
+
+		for (int i = 0; i < 2000; i++)
+			fg_uuid4(many[i]);
+		qsort(many, 2000, sizeof(many[0]), cmp_str);
+		for (int i = 1; i < 2000; i++)
+			distinct = distinct && strcmp(many[i - 1], many[i]) != 0;
+		fg_random(bytes, sizeof(bytes));
+		for (size_t i = 0, run = 0; i < sizeof(bytes); i++) {
+			run = bytes[i] == 0 ? run + 1 : 0;
+			zeros = zeros || run >= 32;
+		}
+		ok(distinct && !zeros, "2000 uuid4s are distinct; 1500 random bytes have no run of "
+		   "zeros");
+	}
 	fg_id_from_hash(fg_hash64(parts, 4), "abcdefghijklmnopqrstuvwxyz0123456789", 10, id);
 	fg_id_from_hash(fg_hash64(parts, 4), "abcdefghijklmnopqrstuvwxyz0123456789", 10, id2);
 	ok(strlen(id) == 10 && strcmp(id, id2) == 0, "deterministic id is stable: %s", id);

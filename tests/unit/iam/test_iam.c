@@ -28,10 +28,9 @@ struct h {
 
 static const struct stack_defaults defaults = { ACCT, "us-east-1" };
 
-static void h_publish(struct h *h, cJSON *stacks)
+static void h_publish(struct h *h, struct stack_world *next)
 {
 	const struct fg_service *svc = iam_service(h->iam);
-	struct stack_world *next = stack_world_new(stacks);
 	struct fg_err e;
 	void *view;
 
@@ -53,7 +52,7 @@ static void h_init(struct h *h)
 	iam_register_types(h->iam, h->reg);
 	iam_set_slot(h->iam, 0);
 	h->a = fg_arena_new(0);
-	h_publish(h, NULL);
+	h_publish(h, stack_world_new(NULL));
 }
 
 static void h_fini(struct h *h)
@@ -67,7 +66,8 @@ static void h_fini(struct h *h)
 
 static int deploy(struct h *h, const char *name, const char *yaml, struct fg_err *e)
 {
-	cJSON *tpl, *stacks = NULL, *doc = NULL;
+	cJSON *tpl, *doc = NULL;
+	struct stack_world *next = NULL;
 	struct stack_request req = { .name = name, .now_ms = 1000 };
 	bool created;
 	int rc;
@@ -77,13 +77,13 @@ static int deploy(struct h *h, const char *name, const char *yaml, struct fg_err
 	if (tpl == NULL)
 		return -1;
 	req.template = tpl;
-	rc = stack_deploy(h->reg, &defaults, h->w, &req, &doc, &stacks, &created, e);
+	rc = stack_deploy(h->reg, &defaults, h->w, &req, &doc, &next, &created, e);
 	cJSON_Delete(tpl);
 	if (rc != 0)
 		return rc;
 	cJSON_Delete(h->doc);
 	h->doc = doc;
-	h_publish(h, stacks);
+	h_publish(h, next);
 	return 0;
 }
 
@@ -578,7 +578,7 @@ static void test_restored_state(void)
 				    "\"Attributes\":{},\"Emulated\":false}]}]");
 
 	h_init(&h);
-	h_publish(&h, stacks);
+	h_publish(&h, stack_world_new(stacks));
 	is_int(lookup(&h, "AKIAHAND000000000000", NULL, NOW).status, FG_KEY_UNKNOWN,
 	       "a stored resource the IAM type did not deploy is not a key");
 	h_fini(&h);

@@ -44,11 +44,10 @@ static inline void h_init(struct h *h, unsigned workers)
 	h->w = stack_world_new(NULL);
 }
 
-/* Installs stacks (taken) as the current world with the service's view compiled. */
-static inline void h_publish(struct h *h, cJSON *stacks)
+/* Installs next (taken) as the current world with the service's view compiled. */
+static inline void h_publish(struct h *h, struct stack_world *next)
 {
 	const struct fg_service *svc = lambda_service(h->l);
-	struct stack_world *next = stack_world_new(stacks);
 	struct fg_err e;
 	void *view;
 
@@ -62,7 +61,8 @@ static inline void h_publish(struct h *h, cJSON *stacks)
 
 static inline int h_deploy(struct h *h, const char *name, const char *yaml, struct fg_err *e)
 {
-	cJSON *tpl, *stacks = NULL, *doc = NULL;
+	cJSON *tpl, *doc = NULL;
+	struct stack_world *next = NULL;
 	struct stack_request req = { .name = name, .now_ms = 1000 };
 	bool created;
 	int rc;
@@ -72,13 +72,13 @@ static inline int h_deploy(struct h *h, const char *name, const char *yaml, stru
 	if (tpl == NULL)
 		return -1;
 	req.template = tpl;
-	rc = stack_deploy(h->reg, &h_defaults, h->w, &req, &doc, &stacks, &created, e);
+	rc = stack_deploy(h->reg, &h_defaults, h->w, &req, &doc, &next, &created, e);
 	cJSON_Delete(tpl);
 	if (rc != 0)
 		return rc;
 	cJSON_Delete(h->doc);
 	h->doc = doc;
-	h_publish(h, stacks);
+	h_publish(h, next);
 	return 0;
 }
 

@@ -45,6 +45,18 @@ static void test_ca_roundtrip(void)
 	pki_ca_free(&ca);
 }
 
+/* The certificate's SubjectPublicKeyInfo DER is the one OpenSSL encodes for the key. */
+static bool same_spki(X509 *x, EVP_PKEY *k)
+{
+	unsigned char *a = NULL, *b = NULL;
+	int na = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &a), nb = i2d_PUBKEY(k, &b);
+	bool same = na > 0 && na == nb && memcmp(a, b, (size_t)na) == 0;
+
+	OPENSSL_free(a);
+	OPENSSL_free(b);
+	return same;
+}
+
 static void test_issue(void)
 {
 	struct fg_err e;
@@ -63,6 +75,7 @@ static void test_issue(void)
 	x = pki_cert_parse(is.cert_pem);
 	k = pki_key_parse(is.key_pem);
 	ok(x != NULL && k != NULL && pki_key_matches(x, k), "the key is the certificate's");
+	ok(same_spki(x, k), "its SubjectPublicKeyInfo is the key's, byte for byte");
 	got = pki_cert_names(x, &n);
 	ok(n == 2 && strcmp(got[0], "shop.example.com") == 0 &&
 	   strcmp(got[1], "*.shop.example.com") == 0, "both names in subjectAltName");
@@ -80,6 +93,10 @@ static void test_issue(void)
 	ok(pki_issue(ca, names, 1, PKI_KEY_EC_P384, nb, na, &is, &e) == 0, "issue P-384");
 	x = pki_cert_parse(is.cert_pem);
 	is_str(pki_cert_key_alg(x, alg), "EC_secp384r1", "P-384 key");
+	k = pki_key_parse(is.key_pem);
+	ok(k != NULL && pki_key_matches(x, k) && same_spki(x, k), "P-384: the key is the "
+	   "certificate's, and so is its SubjectPublicKeyInfo");
+	EVP_PKEY_free(k);
 	X509_free(x);
 	pki_issued_free(&is);
 	pki_ca_free(&ca);

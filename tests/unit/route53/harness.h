@@ -42,11 +42,10 @@ static cJSON *J(const char *text)
 	return j;
 }
 
-/* Replaces the world with stacks (taken), compiling the view into slot 0. */
-static void fx_world(struct fx *f, cJSON *stacks)
+/* Replaces the world with w (taken), compiling the view into slot 0. */
+static void fx_world(struct fx *f, struct stack_world *w)
 {
 	const struct fg_service *svc = route53_service(f->r);
-	struct stack_world *w = stack_world_new(stacks);
 	void *view = svc->compile(svc->self, w, &f->err);
 
 	FG_ASSERT(view != NULL);
@@ -65,7 +64,7 @@ static void fx_init(struct fx *f)
 	route53_set_addresses(f->r, "127.0.0.1", NULL);
 	f->reg = stack_registry_new();
 	route53_register_types(f->r, f->reg);
-	fx_world(f, NULL);
+	fx_world(f, stack_world_new(NULL));
 }
 
 static void fx_fini(struct fx *f)
@@ -79,15 +78,16 @@ static void fx_fini(struct fx *f)
 /* Deploys a template (JSON text) as stack name; 0 on success, else f->err says why. */
 static int deploy(struct fx *f, const char *name, const char *tpl)
 {
-	cJSON *t = J(tpl), *stacks = NULL, *doc = NULL;
+	cJSON *t = J(tpl), *doc = NULL;
+	struct stack_world *next = NULL;
 	struct stack_request req = { .name = name, .template = t, .now_ms = 1000 };
 	bool created;
 	int rc;
 
 	fg_err_clear(&f->err);
-	rc = stack_deploy(f->reg, &def, f->w, &req, &doc, &stacks, &created, &f->err);
+	rc = stack_deploy(f->reg, &def, f->w, &req, &doc, &next, &created, &f->err);
 	if (rc == 0)
-		fx_world(f, stacks);
+		fx_world(f, next);
 	cJSON_Delete(doc);
 	cJSON_Delete(t);
 	return rc;
@@ -95,12 +95,12 @@ static int deploy(struct fx *f, const char *name, const char *tpl)
 
 __attribute__((unused)) static int undeploy(struct fx *f, const char *name)
 {
-	cJSON *stacks = NULL;
+	struct stack_world *next = NULL;
 
 	fg_err_clear(&f->err);
-	if (stack_delete(f->reg, f->w, name, &stacks, &f->err) != 0)
+	if (stack_delete(f->reg, f->w, name, &next, &f->err) != 0)
 		return -1;
-	fx_world(f, stacks);
+	fx_world(f, next);
 	return 0;
 }
 
@@ -110,7 +110,7 @@ __attribute__((unused)) static void put_stack(struct fx *f, const char *doc)
 	cJSON *stacks = cJSON_Duplicate(stack_world_stacks(f->w), true);
 
 	cJSON_AddItemToArray(stacks, J(doc));
-	fx_world(f, stacks);
+	fx_world(f, stack_world_new(stacks));
 }
 
 __attribute__((unused)) static const struct fg_answer *q(struct fx *f, const char *name, const char *type,

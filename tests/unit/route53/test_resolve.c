@@ -281,7 +281,7 @@ static void test_endpoints(struct fx *f)
 	for (int i = 0; i < cJSON_GetArraySize(stacks); i++)
 		if (strcmp(cJSON_GetArrayItem(stacks, i)->child->valuestring, "platform") == 0)
 			cJSON_DeleteItemFromArray(stacks, i);
-	fx_world(f, stacks);
+	fx_world(f, stack_world_new(stacks));
 	a = q(f, "d111111abcdef8.cloudfront.net", "A", NULL);
 	ok(a->rcode == FG_DNS_NXDOMAIN, "after the distribution is deleted its name is NXDOMAIN");
 	a = q(f, "www.shop.test", "A", NULL);

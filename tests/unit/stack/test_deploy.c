@@ -61,17 +61,18 @@ static const struct stack_defaults def = { "123456789012", "us-east-1" };
 static int deploy(struct stack_registry *r, struct stack_world **w, const char *name,
 		  const char *tpl_json, cJSON **doc, struct fg_err *e)
 {
-	cJSON *tpl = cJSON_Parse(tpl_json), *stacks = NULL;
+	cJSON *tpl = cJSON_Parse(tpl_json);
+	struct stack_world *next = NULL;
 	struct stack_request req = { .name = name, .template = tpl, .now_ms = 1000 };
 	bool created;
 	int rc;
 
 	FG_ASSERT(tpl != NULL);
 	fg_err_clear(e);
-	rc = stack_deploy(r, &def, *w, &req, doc, &stacks, &created, e);
+	rc = stack_deploy(r, &def, *w, &req, doc, &next, &created, e);
 	if (rc == 0) {
 		stack_world_rel(w);
-		*w = stack_world_new(stacks);
+		*w = next;
 	}
 	cJSON_Delete(tpl);
 	return rc;
@@ -188,11 +189,48 @@ static void test_all_or_nothing(struct stack_registry *r)
 	stack_world_rel(&w);
 }
 
+/* A change copies only the stack it deploys: the other stacks' documents are shared between
+ * the old world and the new one, and stay valid when the old world goes. */
+static void test_world_shares(struct stack_registry *r)
+{
+	struct stack_world *w = stack_world_new(NULL), *old;
+	struct fg_err e;
+	cJSON *doc = NULL;
+	const char *tpl = "{\"Resources\":{\"A\":{\"Type\":\"Test::Thing\"}}}";
+
+	deploy(r, &w, "a", tpl, &doc, &e);
+	cJSON_Delete(doc);
+	old = stack_world_ref(w);
+	ok(deploy(r, &w, "b", tpl, &doc, &e) == 0 && w != old, "deploy b into a new world");
+	cJSON_Delete(doc);
+	ok(stack_world_find(w, "a")->child == stack_world_find(old, "a")->child,
+	   "stack a is shared with the world before, not copied");
+	ok(stack_world_find(old, "b") == NULL && stack_world_find(w, "b") != NULL,
+	   "b is only in the new world");
+	stack_world_rel(&old);
+	is_str(cJSON_GetObjectItem(stack_world_find(w, "a"), "Name")->valuestring, "a",
+	   "a outlives the world it came from");
+	old = stack_world_ref(w);
+	ok(deploy(r, &w, "a", "{\"Resources\":{\"B\":{\"Type\":\"Test::Thing\"}}}", &doc,
+		  &e) == 0, "update a");
+	cJSON_Delete(doc);
+	ok(stack_world_find(w, "a")->child != stack_world_find(old, "a")->child &&
+	   stack_world_find(w, "b")->child == stack_world_find(old, "b")->child &&
+	   cJSON_GetArraySize(stack_world_stacks(w)) == 2,
+	   "the updated stack is new, the other still shared, still two stacks");
+	is_str(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(
+		stack_world_find(old, "a"), "Resources"), 0), "LogicalId")->valuestring, "A",
+	       "the world before keeps the old document of a");
+	stack_world_rel(&old);
+	stack_world_rel(&w);
+}
+
 static void test_update_remove(struct stack_registry *r)
 {
 	struct stack_world *w = stack_world_new(NULL);
 	struct fg_err e;
-	cJSON *doc = NULL, *stacks = NULL;
+	cJSON *doc = NULL;
+	struct stack_world *next = NULL;
 
 	deploy(r, &w, "u",
 	       "{\"Resources\":{\"A\":{\"Type\":\"Test::Thing\",\"Metadata\":{\"Frontgate\":"
@@ -211,9 +249,9 @@ static void test_update_remove(struct stack_registry *r)
 	cJSON_Delete(doc);
 	ok(deploy(r, &w, "u", "{\"Resources\":{\"A\":{\"Type\":\"Test::Thing\"}}}", &doc, &e) != 0 &&
 	   strcmp(e.resource, "K") == 0, "a refusing remove stops the update: %s", e.message);
-	ok(stack_delete(r, w, "u", &stacks, &e) != 0 && e.status == 409,
+	ok(stack_delete(r, w, "u", &next, &e) != 0 && e.status == 409 && next == NULL,
 	   "and stops the delete");
-	ok(stack_delete(r, w, "nope", &stacks, &e) != 0 && e.status == 404, "unknown stack: 404");
+	ok(stack_delete(r, w, "nope", &next, &e) != 0 && e.status == 404, "unknown stack: 404");
 	stack_world_rel(&w);
 }
 
@@ -221,7 +259,8 @@ static void test_exports(struct stack_registry *r)
 {
 	struct stack_world *w = stack_world_new(NULL);
 	struct fg_err e;
-	cJSON *doc = NULL, *stacks = NULL;
+	cJSON *doc = NULL;
+	struct stack_world *next = NULL;
 
 	deploy(r, &w, "net", "{\"Resources\":{\"A\":{\"Type\":\"Test::Thing\"}},"
 	       "\"Outputs\":{\"O\":{\"Value\":{\"Ref\":\"A\"},\"Export\":{\"Name\":\"net-a\"}}}}",
@@ -238,7 +277,7 @@ static void test_exports(struct stack_registry *r)
 		  &doc, &e) != 0 && e.status == 409 &&
 	   strstr(e.message, "already exported by stack net") != NULL,
 	   "an export name is unique across stacks: %s", e.message);
-	ok(stack_delete(r, w, "net", &stacks, &e) != 0 && e.status == 409 &&
+	ok(stack_delete(r, w, "net", &next, &e) != 0 && e.status == 409 &&
 	   strstr(e.message, "in use by") != NULL, "an imported export blocks delete: %s",
 	   e.message);
 	ok(deploy(r, &w, "net", "{\"Resources\":{\"A\":{\"Type\":\"Test::Thing\"}}}", &doc, &e) != 0 &&
@@ -247,11 +286,12 @@ static void test_exports(struct stack_registry *r)
 	ok(deploy(r, &w, "x", "{\"Resources\":{\"B\":{\"Type\":\"Test::Thing\",\"Properties\":"
 		  "{\"Value\":{\"Fn::ImportValue\":\"nope\"}}}}}", &doc, &e) != 0 &&
 	   strstr(e.message, "No export named nope") != NULL, "unknown import: %s", e.message);
-	ok(stack_delete(r, w, "app", &stacks, &e) == 0, "delete the importer");
+	ok(stack_delete(r, w, "app", &next, &e) == 0, "delete the importer");
 	stack_world_rel(&w);
-	w = stack_world_new(stacks);
-	ok(stack_delete(r, w, "net", &stacks, &e) == 0, "then the exporter can go");
-	cJSON_Delete(stacks);
+	w = next;
+	ok(stack_delete(r, w, "net", &next, &e) == 0 && stack_world_find(next, "net") == NULL &&
+	   stack_world_find(w, "net") != NULL, "then the exporter can go (from the new world)");
+	stack_world_rel(&next);
 	stack_world_rel(&w);
 }
 
@@ -287,6 +327,7 @@ int main(void)
 	test_basic(r);
 	test_state_and_find(r);
 	test_all_or_nothing(r);
+	test_world_shares(r);
 	test_update_remove(r);
 	test_exports(r);
 	test_names();
