@@ -54,8 +54,11 @@ struct fg_tracelog *fg_tracelog_new(struct fg_store *st, size_t limit, bool in_m
 /* Stops the writer after writing everything queued. */
 void fg_tracelog_destroy(struct fg_tracelog **tp);
 /* Queues a copy of a finished trace (serialised by the writer). Never blocks on the
- * database. */
+ * database. At most `limit` traces wait: beyond that the oldest waiting one is dropped (the
+ * store would trim it anyway). */
 void fg_tracelog_push(struct fg_tracelog *tl, const struct fg_trace *t);
+/* Traces queued and not yet taken by the writer (never more than the limit). */
+size_t fg_tracelog_pending(struct fg_tracelog *tl);
 /* Returns once everything queued before the call is in the store (read-your-writes for the
  * control API). */
 void fg_tracelog_flush(struct fg_tracelog *tl);

@@ -6,6 +6,11 @@
  * (fg_tracelog_flush: the control API reads its own writes) or the log is stopping. The
  * store trims the ring to its limit (fg_store_traces_append).
  *
+ * The queue holds at most `limit` traces: when requests come faster than the writer stores
+ * them, the oldest queued trace is dropped, as the store would trim it anyway once the
+ * `limit` newer ones are in (reads see the newest `limit` either way). Unbounded, the queue
+ * grew by hundreds of MiB a second under a CloudFront load (two traces per request).
+ *
  * With an in-memory database (--db :memory:, what test suites use) there is nothing to
  * persist, and a SQLite table in memory is only a slow ring buffer: the log then keeps the
  * newest `limit` trace clones in an array ring instead, with no writer thread, and serialises
@@ -40,7 +45,8 @@ struct fg_tracelog {
 	struct item *head, **tail;
 	uint64_t queued, written; /* sequence numbers for flush */
 	uint64_t flush_upto;      /* a flusher waits for this sequence number */
-	size_t pending;           /* items in head */
+	size_t pending;           /* items in head, at most limit */
+	uint64_t dropped;         /* queued traces dropped for newer ones (see the top) */
 	bool idle;                /* the writer waits for a first item (push signals it) */
 	bool stop;
 };
@@ -218,7 +224,7 @@ static void ring_push(struct fg_tracelog *tl, struct fg_trace *clone)
 
 void fg_tracelog_push(struct fg_tracelog *tl, const struct fg_trace *t)
 {
-	struct item *it;
+	struct item *it, *dropped = NULL;
 
 	if (tl->in_memory) {
 		ring_push(tl, fg_trace_clone(t));
@@ -236,7 +242,27 @@ void fg_tracelog_push(struct fg_tracelog *tl, const struct fg_trace *t)
 	 * per request was a futex call and a context switch each */
 	if (++tl->pending == BATCH_MAX || tl->idle)
 		pthread_cond_signal(&tl->wake);
+	if (tl->pending > tl->limit) {  /* the oldest queued would be trimmed: drop it now */
+		dropped = tl->head;
+		tl->head = dropped->next;
+		if (tl->head == NULL)
+			tl->tail = &tl->head;
+		dropped->next = NULL;
+		tl->pending--;
+		tl->dropped++;
+	}
 	pthread_mutex_unlock(&tl->mu);
+	free_items(dropped);
+}
+
+size_t fg_tracelog_pending(struct fg_tracelog *tl)
+{
+	size_t n;
+
+	pthread_mutex_lock(&tl->mu);
+	n = tl->pending;
+	pthread_mutex_unlock(&tl->mu);
+	return n;
 }
 
 void fg_tracelog_flush(struct fg_tracelog *tl)

@@ -112,10 +112,49 @@ static void test_log(bool in_memory)
 	fg_log_fini(&log);
 }
 
+/* Requests faster than the writer: at most `limit` traces wait, the oldest waiting one giving
+ * way; what the store then shows is still the newest `limit`. */
+static void test_bounded(void)
+{
+	struct fg_store *st;
+	struct fg_tracelog *tl;
+	struct fg_log log;
+	struct fg_err e;
+	cJSON *list = NULL;
+	char id[32];
+	size_t most = 0;
+
+	fg_err_clear(&e);
+	fg_log_init(&log, FG_LOG_ERROR);
+	ok(fg_store_open(":memory:", &st, &e) == 0, "store");
+	tl = fg_tracelog_new(st, 5, false, &log);
+	for (int i = 0; i < 3000; i++) {
+		size_t n;
+
+		snprintf(id, sizeof(id), "b%d", i);
+		push(tl, id);
+		n = fg_tracelog_pending(tl);
+		most = n > most ? n : most;
+	}
+	ok(most <= 5, "never more than the limit waiting (at most %zu)", most);
+	fg_tracelog_flush(tl);
+	fg_store_traces_list(st, 1000, &list, &e);
+	is_int(cJSON_GetArraySize(list), 5, "the store shows the limit");
+	is_str(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "id")->valuestring, "b2999",
+	       "the newest first");
+	is_str(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 4), "id")->valuestring, "b2995",
+	       "down to the fifth newest");
+	cJSON_Delete(list);
+	fg_tracelog_destroy(&tl);
+	fg_store_close(&st);
+	fg_log_fini(&log);
+}
+
 int main(void)
 {
 	test_json();
 	test_log(false);
 	test_log(true);
+	test_bounded();
 	return tap_done();
 }
