@@ -801,7 +801,7 @@ static int tls_check(struct stack_rctx *c, const cJSON *props, const char *proto
 static int listener_validate(struct stack_rctx *c, const cJSON *props, struct fg_err *err)
 {
 	const char *lb_arn = NULL, *proto = NULL, *mode;
-	const cJSON *acts, *lb, *certs;
+	const cJSON *acts = NULL, *lb = NULL, *certs = NULL;
 	long long port = 0;
 
 	if (stack_need_str(c, props, "LoadBalancerArn", &lb_arn, err) != 0 ||
@@ -957,7 +957,7 @@ static int conditions_check(struct stack_rctx *c, const cJSON *conds, struct fg_
 static int rule_validate(struct stack_rctx *c, const cJSON *props, struct fg_err *err)
 {
 	const char *listener = NULL;
-	const cJSON *conds, *acts;
+	const cJSON *conds = NULL, *acts = NULL;
 	long long prio = 0;
 
 	if (stack_need_str(c, props, "ListenerArn", &listener, err) != 0 ||
@@ -1004,7 +1004,7 @@ static int rule_create(struct stack_rctx *c, const cJSON *props, char phys[256],
 static int lcert_validate(struct stack_rctx *c, const cJSON *props, struct fg_err *err)
 {
 	const char *listener = NULL;
-	const cJSON *certs;
+	const cJSON *certs = NULL;
 
 	if (stack_need_str(c, props, "ListenerArn", &listener, err) != 0 ||
 	    need_array(c, props, "Certificates", "Certificates", &certs, err) != 0)
