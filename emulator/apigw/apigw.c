@@ -49,29 +49,18 @@ static int set_switch(struct apigw_fidelity *f, const char *k, size_t kn, const 
 	return 0;
 }
 
+static int switch_cb(void *ctx, const char *k, size_t kn, const char *v, size_t vn,
+		     struct fg_err *err)
+{
+	return set_switch(ctx, k, kn, v, vn, err);
+}
+
 int apigw_fidelity_parse(struct apigw_fidelity *f, const char *spec, struct fg_err *err)
 {
 	struct apigw_fidelity next = *f;
-	const char *p = spec;
 
-	while (p != NULL && *p) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		const char *eq = memchr(p, '=', len);
-
-		if (len > 0) {
-			if (eq == NULL) {
-				fg_err_set(err, 400, "InvalidArgument",
-					   "API Gateway fidelity switch '%.*s' needs a value "
-					   "(key=value)", (int)len, p);
-				return -1;
-			}
-			if (set_switch(&next, p, (size_t)(eq - p), eq + 1,
-				       len - (size_t)(eq - p) - 1, err) != 0)
-				return -1;
-		}
-		p = comma ? comma + 1 : NULL;
-	}
+	if (fg_switches_each("API Gateway", spec, switch_cb, &next, err) != 0)
+		return -1;
 	*f = next;
 	return 0;
 }

@@ -51,6 +51,16 @@ bool fg_err_isset(const struct fg_err *e);
 /* Puts formatted text in front of the message ("fixture x.yaml: " + message). */
 void fg_err_prefix(struct fg_err *e, const char *fmt, ...) FG_PRINTF(2, 3);
 
+/*
+ * A service's fidelity switches "k=v,k2=v2" (--fidelity service.k=v): calls set for each
+ * pair (key and value as lengths into spec); an item without '=' is 400 InvalidArgument
+ * "<service> fidelity switch 'x' needs a value (key=value)". Stops at set's first error.
+ */
+typedef int (*fg_switch_fn)(void *ctx, const char *k, size_t kn, const char *v, size_t vn,
+			    struct fg_err *err);
+int fg_switches_each(const char *service, const char *spec, fg_switch_fn set, void *ctx,
+		     struct fg_err *err);
+
 /* -------------------------------------------------------------- fg_arena.c */
 
 struct fg_arena;

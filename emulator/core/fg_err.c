@@ -53,3 +53,25 @@ void fg_err_prefix(struct fg_err *e, const char *fmt, ...)
 	if (n >= 0 && (size_t)n < sizeof(e->message))
 		snprintf(e->message + n, sizeof(e->message) - (size_t)n, "%s", old);
 }
+
+int fg_switches_each(const char *service, const char *spec, fg_switch_fn set, void *ctx,
+		     struct fg_err *err)
+{
+	for (const char *p = spec; p != NULL && *p;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		const char *eq = memchr(p, '=', len);
+
+		if (len > 0 && eq == NULL) {
+			fg_err_set(err, 400, "InvalidArgument",
+				   "%s fidelity switch '%.*s' needs a value (key=value)", service,
+				   (int)len, p);
+			return -1;
+		}
+		if (len > 0 && set(ctx, p, (size_t)(eq - p), eq + 1, len - (size_t)(eq - p) - 1,
+				   err) != 0)
+			return -1;
+		p = comma ? comma + 1 : NULL;
+	}
+	return 0;
+}

@@ -6,12 +6,14 @@ to the data-plane listener with a chosen Host. Every instance is stopped with SI
 stop() (or at the end of a `with` block), and its exit code is checked.
 """
 import http.client
+import http.server
 import json
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 
 BIN = os.environ.get("FRONTGATE_BIN") or os.path.join(
     os.path.dirname(__file__), "..", "..", "build", "frontgate")
@@ -179,3 +181,66 @@ def start_ready(args, cwd=None):
         code, err = stop_raw(proc)
         raise StartError(code, err)
     return proc, line
+
+
+class Origin:
+    """A user's HTTP server on 127.0.0.1 (port 0) for integrations and origins: records every
+    request ({"method", "path", "headers", "body"}) and answers what answer(request) returns,
+    (status, [(name, value)], body) or None when answer() wrote the response itself."""
+
+    def __init__(self):
+        self.requests = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *a):
+                pass
+
+            def handle_one(self):
+                n = int(self.headers.get("Content-Length") or 0)
+                req = {"method": self.command, "path": self.path,
+                       "headers": list(self.headers.items()),
+                       "body": self.rfile.read(n) if n else b""}
+                outer.requests.append(req)
+                out = outer.answer(req, self)
+                if out is None:
+                    return
+                status, headers, body = out
+                self.send_response(status)
+                for k, v in headers:
+                    self.send_header(k, v)
+                if status != 304:
+                    self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command != "HEAD" and status != 304:
+                    self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = handle_one
+
+        class Server(http.server.ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request, client_address):
+                pass  # a client that went away (timeouts are tested)
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def answer(self, req, handler):
+        raise NotImplementedError
+
+    def last(self):
+        return self.requests[-1]
+
+    def header(self, name, req=None):
+        for k, v in (req or self.last())["headers"]:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()

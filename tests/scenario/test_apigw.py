@@ -12,7 +12,7 @@ import re
 import threading
 import unittest
 
-from fg import FIXTURES, Frontgate
+from fg import Origin, FIXTURES, Frontgate
 
 BASIC = os.path.join(FIXTURES, "apigw", "basic.yaml")
 LAMBDA = os.path.join(FIXTURES, "apigw", "lambda.yaml")
@@ -56,73 +56,34 @@ def send(port, method, path, host=HOST, headers=(), body=None):
     return out
 
 
-class Backend:
+class Backend(Origin):
     """The user's server for HTTP_PROXY/HTTP integrations: records every request; /hang
     answers only once released (the integration timeout fires first)."""
 
     def __init__(self):
-        self.requests = []
         self.release = threading.Event()
-        outer = self
+        super().__init__()
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *a):
-                pass
-
-            def handle_one(self):
-                n = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(n) if n else b""
-                outer.requests.append({"method": self.command, "path": self.path,
-                                       "headers": list(self.headers.items()), "body": body})
-                if self.path.startswith("/hang"):
-                    outer.release.wait(20)
-                    try:
-                        self.reply(200, b"late")
-                    except OSError:
-                        pass  # frontgate gave up at TimeoutInMillis and closed
-                    return
-                if "/missing" in self.path:
-                    self.reply(404, b'{"backend": "not here"}')
-                    return
-                self.reply(200, json.dumps({"backend": "ok", "path": self.path}).encode(),
-                           [("X-Backend", "1")])
-
-            def reply(self, status, body, extra=()):
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                for k, v in extra:
-                    self.send_header(k, v)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = handle_one
-
-        class Server(http.server.ThreadingHTTPServer):
-            def handle_error(self, request, client_address):
-                pass  # a client that went away is part of the timeout test
-
-        self.server = Server(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def last(self):
-        return self.requests[-1]
-
-    def header(self, name):
-        for k, v in self.last()["headers"]:
-            if k.lower() == name.lower():
-                return v
-        return None
+    def answer(self, req, handler):
+        json_ct = ("Content-Type", "application/json")
+        if req["path"].startswith("/hang"):
+            self.release.wait(20)
+            try:
+                handler.send_response(200)
+                handler.send_header("Content-Length", "4")
+                handler.end_headers()
+                handler.wfile.write(b"late")
+            except OSError:
+                pass  # frontgate gave up at TimeoutInMillis and closed
+            return None
+        if "/missing" in req["path"]:
+            return 404, [json_ct], b'{"backend": "not here"}'
+        return (200, [json_ct, ("X-Backend", "1")],
+                json.dumps({"backend": "ok", "path": req["path"]}).encode())
 
     def stop(self):
         self.release.set()
-        self.server.shutdown()
-        self.server.server_close()
+        super().stop()
 
 
 class Base(unittest.TestCase):

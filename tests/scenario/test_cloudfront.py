@@ -21,7 +21,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from fg import FIXTURES, Frontgate
+from fg import Origin, FIXTURES, Frontgate
 
 API = os.path.join(FIXTURES, "cloudfront", "api.yaml")
 CACHE = os.path.join(FIXTURES, "cloudfront", "cache.yaml")
@@ -101,66 +101,30 @@ def signed(method, url, creds=ALICE):
     return list(req.headers.items())
 
 
-class Backend:
+class Backend(Origin):
     """A user's server on localhost: records every request; answers what routes[path] says
-    (status, headers, body), else an echo of the request as JSON."""
+    (status, headers, body), else an echo of the request as JSON; a path in gates waits for
+    its event first; a matching If-None-Match gets 304."""
 
     def __init__(self):
-        self.requests = []
         self.routes = {}
         self.gates = {}                # path -> threading.Event the answer waits for
-        outer = self
+        super().__init__()
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *a):
-                pass
-
-            def handle_one(self):
-                n = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(n) if n else b""
-                outer.requests.append({"method": self.command, "path": self.path,
-                                       "headers": list(self.headers.items()), "body": body})
-                gate = outer.gates.get(self.path.split("?")[0])
-                if gate is not None:
-                    gate.wait(30)
-                route = outer.routes.get(self.path.split("?")[0])
-                if route is None:
-                    route = (200, [("Content-Type", "application/json")],
-                             json.dumps({"path": self.path}).encode())
-                status, headers, payload = route
-                etag = dict((k.lower(), v) for k, v in headers).get("etag")
-                if etag and self.headers.get("If-None-Match") == etag:
-                    status, payload = 304, b""
-                self.send_response(status)
-                for k, v in headers:
-                    self.send_header(k, v)
-                if status != 304:
-                    self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                if self.command != "HEAD" and status != 304:
-                    self.wfile.write(payload)
-
-            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = handle_one
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def last(self):
-        return self.requests[-1]
-
-    def header(self, name, req=None):
-        for k, v in (req or self.last())["headers"]:
-            if k.lower() == name.lower():
-                return v
-        return None
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+    def answer(self, req, handler):
+        path = req["path"].split("?")[0]
+        gate = self.gates.get(path)
+        if gate is not None:
+            gate.wait(30)
+        route = self.routes.get(path)
+        if route is None:
+            route = (200, [("Content-Type", "application/json")],
+                     json.dumps({"path": req["path"]}).encode())
+        status, headers, payload = route
+        etag = dict((k.lower(), v) for k, v in headers).get("etag")
+        if etag and handler.headers.get("If-None-Match") == etag:
+            status, payload = 304, b""
+        return status, headers, payload
 
 
 def free_port():

@@ -66,24 +66,7 @@ struct fx {
 	struct fg_http_header hdrs[16];
 };
 
-static cJSON *J(const char *text)
-{
-	char *s = strdup(text);
-	cJSON *j;
-
-	/* ' is ", ` is ' (for mapping literals such as `yes`) */
-	for (char *p = s; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-		else if (*p == '`')
-			*p = '\'';
-	j = cJSON_Parse(s);
-	if (j == NULL)
-		printf("# bad JSON: %s\n", s);
-	free(s);
-	FG_ASSERT(j != NULL);
-	return j;
-}
+#include "json.h"
 
 static void fx_init(struct fx *f)
 {

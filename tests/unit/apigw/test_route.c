@@ -11,19 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static cJSON *J(const char *text)
-{
-	char *s = strdup(text);
-	cJSON *j;
-
-	for (char *p = s; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	j = cJSON_Parse(s);
-	free(s);
-	FG_ASSERT(j != NULL);
-	return j;
-}
+#include "json.h"
 
 struct fx {
 	struct apigw_view v;

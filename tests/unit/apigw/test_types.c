@@ -21,21 +21,7 @@ struct fx {
 	cJSON *doc;
 };
 
-static cJSON *J(const char *text)
-{
-	char *s = strdup(text);
-	cJSON *j;
-
-	for (char *p = s; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	j = cJSON_Parse(s);
-	free(s);
-	if (j == NULL)
-		printf("# bad JSON in test: %s\n", text);
-	FG_ASSERT(j != NULL);
-	return j;
-}
+#include "json.h"
 
 static void fx_init(struct fx *f)
 {

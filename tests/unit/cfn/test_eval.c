@@ -62,20 +62,7 @@ static int test_import(void *arg, const char *name, cJSON **out, struct fg_err *
 }
 
 /* Parses JSON written with single quotes. */
-static cJSON *J(const char *text)
-{
-	char *copy = strdup(text);
-	cJSON *v;
-
-	for (char *p = copy; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	v = cJSON_Parse(copy);
-	if (v == NULL)
-		printf("# bad test JSON: %s\n", text);
-	free(copy);
-	return v;
-}
+#include "json.h"
 
 static const char *fx_keep(struct fx *f, char *text)
 {

@@ -25,21 +25,7 @@ struct fx {
 	cJSON *doc;              /* the last deployed stack document */
 };
 
-static inline cJSON *J(const char *text)
-{
-	char *s = strdup(text);
-	cJSON *j;
-
-	for (char *p = s; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	j = cJSON_Parse(s);
-	if (j == NULL)
-		printf("# bad JSON: %s\n", s);
-	free(s);
-	FG_ASSERT(j != NULL);
-	return j;
-}
+#include "deploy.h"
 
 static inline void fx_init(struct fx *f)
 {
@@ -69,27 +55,12 @@ static inline void fx_fini(struct fx *f)
 /* Deploys tpl as stack name in region (NULL: us-east-1); 0 or -1 (f->err). */
 static inline int deploy_in(struct fx *f, const char *name, const char *region, const char *tpl)
 {
-	cJSON *t = J(tpl), *doc = NULL;
-	struct stack_world *next = NULL;
-	struct stack_request req = { .name = name, .template = t, .now_ms = 1767225600000,
-				     .region = region };
-	bool created;
-	int rc;
-
-	fg_err_clear(&f->err);
-	rc = stack_deploy(f->reg, &def, f->w, &req, &doc, &next, &created, &f->err);
-	if (rc == 0) {
-		stack_world_rel(&f->w);
-		f->w = next;
-		cf_view_release(f->view);
-		f->view = cf_view_compile(f->cf, f->w, &f->err);
-		cJSON_Delete(f->doc);
-		f->doc = doc;
-	} else {
-		printf("# deploy failed: %s\n", f->err.message);
-	}
-	cJSON_Delete(t);
-	return rc;
+	if (unit_deploy(f->reg, &def, &f->w, &f->doc, name, region, 1767225600000, tpl,
+			&f->err) != 0)
+		return -1;
+	cf_view_release(f->view);
+	f->view = cf_view_compile(f->cf, f->w, &f->err);
+	return 0;
 }
 
 static inline int deploy(struct fx *f, const char *name, const char *tpl)

@@ -139,21 +139,7 @@ struct fx {
 
 static const struct stack_defaults def = { "123456789012", "us-east-1" };
 
-static cJSON *J(const char *text)
-{
-	char *s = strdup(text);
-	cJSON *j;
-
-	for (char *p = s; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	j = cJSON_Parse(s);
-	if (j == NULL)
-		printf("# bad JSON: %s\n", s);
-	free(s);
-	FG_ASSERT(j != NULL);
-	return j;
-}
+#include "deploy.h"
 
 static void fx_init(struct fx *f)
 {
@@ -180,25 +166,12 @@ static void fx_fini(struct fx *f)
 
 static int deploy_in(struct fx *f, const char *name, const char *region, const char *tpl)
 {
-	cJSON *t = J(tpl), *doc = NULL;
-	struct stack_world *next = NULL;
-	struct stack_request req = { .name = name, .template = t, .now_ms = 1767225600000,
-				     .region = region };
-	bool created;
-	int rc;
-
-	fg_err_clear(&f->err);
-	rc = stack_deploy(f->reg, &def, f->w, &req, &doc, &next, &created, &f->err);
-	if (rc == 0) {
-		stack_world_rel(&f->w);
-		f->w = next;
-		elb_view_release(f->view);
-		f->view = elb_view_compile(f->elb, f->w, &f->err);
-		cJSON_Delete(f->doc);
-		f->doc = doc;
-	}
-	cJSON_Delete(t);
-	return rc;
+	if (unit_deploy(f->reg, &def, &f->w, &f->doc, name, region, 1767225600000, tpl,
+			&f->err) != 0)
+		return -1;
+	elb_view_release(f->view);
+	f->view = elb_view_compile(f->elb, f->w, &f->err);
+	return 0;
 }
 
 static const char *attr(const struct fx *f, const char *logical, const char *name)

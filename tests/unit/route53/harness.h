@@ -26,21 +26,7 @@ struct fx {
 };
 
 /* JSON with ' for " (templates read better in C strings). */
-static cJSON *J(const char *text)
-{
-	char *s = strdup(text);
-	cJSON *j;
-
-	for (char *p = s; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	j = cJSON_Parse(s);
-	if (j == NULL)
-		printf("# bad JSON: %s\n", s);
-	free(s);
-	FG_ASSERT(j != NULL);
-	return j;
-}
+#include "json.h"
 
 /* Replaces the world with w (taken), compiling the view into slot 0. */
 static void fx_world(struct fx *f, struct stack_world *w)
