@@ -190,6 +190,7 @@ class Origin:
 
     def __init__(self):
         self.requests = []
+        self.arrived = threading.Condition()
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -203,7 +204,9 @@ class Origin:
                 req = {"method": self.command, "path": self.path,
                        "headers": list(self.headers.items()),
                        "body": self.rfile.read(n) if n else b""}
-                outer.requests.append(req)
+                with outer.arrived:
+                    outer.requests.append(req)
+                    outer.arrived.notify_all()
                 out = outer.answer(req, self)
                 if out is None:
                     return
@@ -231,6 +234,12 @@ class Origin:
 
     def answer(self, req, handler):
         raise NotImplementedError
+
+    def wait_for(self, cond, timeout=20):
+        """Blocks until cond(requests) holds (woken by each arriving request); False when
+        timeout seconds pass first."""
+        with self.arrived:
+            return self.arrived.wait_for(lambda: cond(self.requests), timeout)
 
     def last(self):
         return self.requests[-1]
