@@ -131,34 +131,40 @@ def make_pki(d):
             "/CN=stranger", cwd=d)
 
 
-MTLS_TEMPLATE = """
-Resources:
-  Api:
+def mock_api(api_id, name, part, logical, body):
+    """Template resources: REST API {api_id} with GET /{part} answering body (MOCK), deployed
+    to stage prod (logical ids Api, {logical}, {logical}Get, Deployment)."""
+    return f"""  Api:
     Type: AWS::ApiGateway::RestApi
-    Metadata: {Frontgate: {Id: m7l5a9i0d1}}
-    Properties: {Name: mtls, EndpointConfiguration: {Types: [REGIONAL]}}
-  Who:
+    Metadata: {{Frontgate: {{Id: {api_id}}}}}
+    Properties: {{Name: {name}, EndpointConfiguration: {{Types: [REGIONAL]}}}}
+  {logical}:
     Type: AWS::ApiGateway::Resource
-    Properties: {RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: who}
-  WhoGet:
+    Properties: {{RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: {part}}}
+  {logical}Get:
     Type: AWS::ApiGateway::Method
     Properties:
       RestApiId: !Ref Api
-      ResourceId: !Ref Who
+      ResourceId: !Ref {logical}
       HttpMethod: GET
       AuthorizationType: NONE
       Integration:
         Type: MOCK
-        RequestTemplates: {application/json: '{"statusCode": 200}'}
+        RequestTemplates: {{application/json: '{{"statusCode": 200}}'}}
         IntegrationResponses:
           - StatusCode: "200"
-            ResponseTemplates: {application/json: '{"ok":true}'}
-      MethodResponses: [{StatusCode: "200"}]
+            ResponseTemplates: {{application/json: '{body}'}}
+      MethodResponses: [{{StatusCode: "200"}}]
   Deployment:
     Type: AWS::ApiGateway::Deployment
-    DependsOn: WhoGet
-    Properties: {RestApiId: !Ref Api, StageName: prod}
-  Domain:
+    DependsOn: {logical}Get
+    Properties: {{RestApiId: !Ref Api, StageName: prod}}
+"""
+
+
+MTLS_TEMPLATE = """
+Resources:
+""" + mock_api("m7l5a9i0d1", "mtls", "who", "Who", '{"ok":true}') + """  Domain:
     Type: AWS::ApiGateway::DomainName
     Metadata: {Frontgate: {TruststoreFile: %s}}
     Properties:
@@ -209,32 +215,7 @@ Resources:
       ValidationMethod: DNS
       KeyAlgorithm: EC_prime256v1
       DomainValidationOptions: [{DomainName: api.shop.test, HostedZoneId: !Ref Zone}]
-  Api:
-    Type: AWS::ApiGateway::RestApi
-    Metadata: {Frontgate: {Id: s8h7o6p5a4}}
-    Properties: {Name: shop, EndpointConfiguration: {Types: [REGIONAL]}}
-  Hats:
-    Type: AWS::ApiGateway::Resource
-    Properties: {RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: hats}
-  HatsGet:
-    Type: AWS::ApiGateway::Method
-    Properties:
-      RestApiId: !Ref Api
-      ResourceId: !Ref Hats
-      HttpMethod: GET
-      AuthorizationType: NONE
-      Integration:
-        Type: MOCK
-        RequestTemplates: {application/json: '{"statusCode": 200}'}
-        IntegrationResponses:
-          - StatusCode: "200"
-            ResponseTemplates: {application/json: '{"hats":1}'}
-      MethodResponses: [{StatusCode: "200"}]
-  Deployment:
-    Type: AWS::ApiGateway::Deployment
-    DependsOn: HatsGet
-    Properties: {RestApiId: !Ref Api, StageName: prod}
-  Domain:
+""" + mock_api("s8h7o6p5a4", "shop", "hats", "Hats", '{"hats":1}') + """  Domain:
     Type: AWS::ApiGateway::DomainName
     Properties:
       DomainName: api.shop.test
