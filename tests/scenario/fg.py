@@ -40,8 +40,28 @@ class Response:
                 return v
         return None
 
+    def headers_named(self, name):
+        return [v for k, v in self.headers if k.lower() == name.lower()]
+
     def json(self):
         return json.loads(self.body)
+
+
+def send_raw(port, method, path, host, headers=(), body=None):
+    """One request to 127.0.0.1:port with exactly these headers ((name, value) pairs,
+    duplicates allowed) and Host; no Accept-Encoding added. A Response."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+    conn.putheader("Host", host)
+    for k, v in headers:
+        conn.putheader(k, v)
+    if body is not None:
+        conn.putheader("Content-Length", str(len(body)))
+    conn.endheaders(body)
+    r = conn.getresponse()
+    out = Response(r.status, r.getheaders(), r.read())
+    conn.close()
+    return out
 
 
 def request(port, method, path, body=None, headers=None, host="127.0.0.1"):

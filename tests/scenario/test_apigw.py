@@ -12,7 +12,7 @@ import re
 import threading
 import unittest
 
-from fg import Origin, FIXTURES, Frontgate
+from fg import Origin, send_raw, FIXTURES, Frontgate
 
 BASIC = os.path.join(FIXTURES, "apigw", "basic.yaml")
 LAMBDA = os.path.join(FIXTURES, "apigw", "lambda.yaml")
@@ -26,34 +26,9 @@ MAT = b'{"message":"Missing Authentication Token"}'
 ISE = b'{"message": "Internal server error"}'
 
 
-class Resp:
-    def __init__(self, status, headers, body):
-        self.status, self.headers, self.body = status, headers, body
-
-    def header(self, name):
-        for k, v in self.headers:
-            if k.lower() == name.lower():
-                return v
-        return None
-
-    def headers_named(self, name):
-        return [v for k, v in self.headers if k.lower() == name.lower()]
-
-
 def send(port, method, path, host=HOST, headers=(), body=None):
     """One request; headers is a list of (name, value) sent exactly (duplicates allowed)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
-    conn.putheader("Host", host)
-    for k, v in headers:
-        conn.putheader(k, v)
-    if body is not None:
-        conn.putheader("Content-Length", str(len(body)))
-    conn.endheaders(body)
-    r = conn.getresponse()
-    out = Resp(r.status, r.getheaders(), r.read())
-    conn.close()
-    return out
+    return send_raw(port, method, path, host, headers, body)
 
 
 class Backend(Origin):

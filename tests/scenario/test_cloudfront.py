@@ -21,7 +21,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from fg import Origin, FIXTURES, Frontgate
+from fg import Origin, send_raw, FIXTURES, Frontgate
 
 API = os.path.join(FIXTURES, "cloudfront", "api.yaml")
 CACHE = os.path.join(FIXTURES, "cloudfront", "cache.yaml")
@@ -65,34 +65,7 @@ def error_page(status, reason, cf_id):
         "</BODY></HTML>").encode()
 
 
-class Resp:
-    def __init__(self, status, headers, body):
-        self.status, self.headers, self.body = status, headers, body
-
-    def header(self, name):
-        for k, v in self.headers:
-            if k.lower() == name.lower():
-                return v
-        return None
-
-    def json(self):
-        return json.loads(self.body)
-
-
-def send(port, method, path, host, headers=(), body=None):
-    """One request; headers is a list of (name, value) sent exactly."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
-    conn.putheader("Host", host)
-    for k, v in headers:
-        conn.putheader(k, v)
-    if body is not None:
-        conn.putheader("Content-Length", str(len(body)))
-    conn.endheaders(body)
-    r = conn.getresponse()
-    out = Resp(r.status, r.getheaders(), r.read())
-    conn.close()
-    return out
+send = send_raw
 
 
 def signed(method, url, creds=ALICE):
