@@ -615,22 +615,9 @@ void apigw_integ_aws_proxy(struct apigw_rq *r)
 
 struct fetch {
 	struct apigw_rq *r;
-	struct fg_buf body;
-	bool too_big;
+	struct fg_curl_sink sink;      /* the body, up to the limit */
 	struct fg_http_hlist h;
 };
-
-static size_t on_body(char *p, size_t size, size_t n, void *arg)
-{
-	struct fetch *f = arg;
-
-	if (f->body.len + size * n > (size_t)10485760) {
-		f->too_big = true;
-		return 0;
-	}
-	fg_buf_append(&f->body, p, size * n);
-	return size * n;
-}
 
 static size_t on_header(char *p, size_t size, size_t n, void *arg)
 {
@@ -745,8 +732,8 @@ static void http_proxy_respond(struct apigw_rq *r, long status, struct fetch *f)
 	}
 	if (!has_ct)
 		apigw_add_header(r, "Content-Type", "application/json");
-	fg_http_set_body(r->resp, (int)status, NULL, f->body.data ? f->body.data : "",
-			 f->body.len);
+	fg_http_set_body(r->resp, (int)status, NULL, f->sink.body.data ? f->sink.body.data : "",
+			 f->sink.body.len);
 }
 
 static void http_outcome(struct apigw_rq *r, CURLcode rc, long status, struct fetch *f,
@@ -760,24 +747,26 @@ static void http_outcome(struct apigw_rq *r, CURLcode rc, long status, struct fe
 				    "Endpoint request timed out", APIGW_BODY_TIMEOUT);
 		return;
 	}
-	if (rc != CURLE_OK || f->too_big) {
+	if (rc != CURLE_OK || f->sink.too_big) {
 		HOP(r, "Execution failed due to a network error: %s (UNCONFIRMED for AWS; "
 		    "answered as LocalStack does)",
-		    f->too_big ? "the response is over 10485760 bytes" : curl_easy_strerror(rc));
+		    f->sink.too_big ? "the response is over 10485760 bytes"
+				    : curl_easy_strerror(rc));
 		apigw_gateway_error(r, APIGW_GR_INTEGRATION_FAILURE, 504, NULL,
 				    "Network error communicating with endpoint", NULL);
 		return;
 	}
 	HOP(r, "endpoint response %ld, %zu headers, %zu body bytes in %lld ms", status, f->h.n,
-	    f->body.len, (long long)ms);
+	    f->sink.body.len, (long long)ms);
 	if (proxy) {
 		http_proxy_respond(r, status, f);
 		return;
 	}
 	r->ihdr = f->h.v;
 	r->nihdr = f->h.n;
-	r->ibody = f->body.data ? fg_arena_strndup(r->arena, f->body.data, f->body.len) : "";
-	r->ibody_len = f->body.len;
+	r->ibody = f->sink.body.data
+		   ? fg_arena_strndup(r->arena, f->sink.body.data, f->sink.body.len) : "";
+	r->ibody_len = f->sink.body.len;
 	integration_response(r, (int)status, true);
 }
 
@@ -818,15 +807,15 @@ void apigw_integ_http(struct apigw_rq *r)
 	FG_ASSERT(c != NULL);
 	memset(&f, 0, sizeof(f));
 	f.r = r;
-	fg_buf_init(&f.body);
+	fg_curl_sink_init(&f.sink, (size_t)10485760);
 	hs = http_headers(r, proxy);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hs);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_PROXY, "");
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)in->timeout_ms);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &f);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, fg_curl_sink_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &f.sink);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &f);
 	http_send(r, c, method, body, len);
@@ -836,5 +825,5 @@ void apigw_integ_http(struct apigw_rq *r)
 	http_outcome(r, rc, status, &f, proxy, fg_clock_real_ms() - t0);
 	curl_slist_free_all(hs);
 	curl_easy_cleanup(c);
-	fg_buf_free(&f.body);
+	fg_buf_free(&f.sink.body);
 }

@@ -430,23 +430,10 @@ static enum cf_fetch_status in_process(struct cf_rq *r, const struct cf_origin *
 
 struct fetch {
 	struct cf_rq *r;
-	struct fg_buf body;
-	bool too_big;
+	struct fg_curl_sink sink;      /* the body, up to the limit */
 	struct fg_http_hlist h;
 	int status;
 };
-
-static size_t on_body(char *p, size_t size, size_t n, void *arg)
-{
-	struct fetch *f = arg;
-
-	if (f->body.len + size * n > ORIGIN_BODY_LIMIT) {
-		f->too_big = true;
-		return 0;
-	}
-	fg_buf_append(&f->body, p, size * n);
-	return size * n;
-}
 
 static size_t on_header(char *p, size_t size, size_t n, void *arg)
 {
@@ -504,9 +491,9 @@ static void curl_request(CURL *c, const struct cf_oreq *q)
 static enum cf_fetch_status curl_outcome(struct cf_rq *r, const struct cf_origin *o,
 					 CURLcode rc, struct fetch *f)
 {
-	if (rc == CURLE_OK && !f->too_big)
+	if (rc == CURLE_OK && !f->sink.too_big)
 		return CF_FETCH_OK;
-	HOP(r, "origin %s: %s", o->id, f->too_big ? "the response is over 64 MiB (frontgate's "
+	HOP(r, "origin %s: %s", o->id, f->sink.too_big ? "the response is over 64 MiB (frontgate's "
 						    "limit)" : curl_easy_strerror(rc));
 	if (rc == CURLE_COULDNT_RESOLVE_HOST)
 		return CF_FETCH_DNS;
@@ -541,8 +528,8 @@ static enum cf_fetch_status curl_once(struct cf_rq *r, const struct cf_origin *o
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)o->read_timeout_s);
 	curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, f);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, fg_curl_sink_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &f->sink);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, f);
 	curl_request(c, q);
@@ -566,24 +553,25 @@ static enum cf_fetch_status network(struct cf_rq *r, const struct cf_origin *o,
 	for (int attempt = 1; attempt <= (retry ? o->attempts : 1); attempt++) {
 		memset(&f, 0, sizeof(f));
 		f.r = r;
-		fg_buf_init(&f.body);
+		fg_curl_sink_init(&f.sink, ORIGIN_BODY_LIMIT);
 		st = curl_once(r, o, q, addr, &f);
 		if (st != CF_FETCH_CONNECT)
 			break;
-		fg_buf_free(&f.body);
+		fg_buf_free(&f.sink.body);
 		if (attempt < (retry ? o->attempts : 1))
 			HOP(r, "connection attempt %d of %d failed (§6.3)", attempt, o->attempts);
 	}
 	if (st != CF_FETCH_OK) {
-		fg_buf_free(&f.body);
+		fg_buf_free(&f.sink.body);
 		return st;
 	}
 	out->status = f.status;
 	out->h = f.h.v;
 	out->nh = f.h.n;
-	out->body = f.body.len ? fg_arena_strndup(r->arena, f.body.data, f.body.len) : "";
-	out->len = f.body.len;
-	fg_buf_free(&f.body);
+	out->body = f.sink.body.len
+		    ? fg_arena_strndup(r->arena, f.sink.body.data, f.sink.body.len) : "";
+	out->len = f.sink.body.len;
+	fg_buf_free(&f.sink.body);
 	HOP(r, "origin %s answered %d over the network", o->id, out->status);
 	return CF_FETCH_OK;
 }

@@ -18,22 +18,9 @@
 #define URL_BODY_LIMIT ((size_t)6 * 1024 * 1024 + 1) /* Lambda's synchronous payload limit */
 
 struct url_rx {
-	struct fg_buf body;
+	struct fg_curl_sink sink;      /* the body, up to the limit */
 	bool function_error;
-	bool too_big;
 };
-
-static size_t on_body(char *p, size_t size, size_t n, void *arg)
-{
-	struct url_rx *rx = arg;
-
-	if (rx->body.len + size * n > URL_BODY_LIMIT) {
-		rx->too_big = true;
-		return 0;
-	}
-	fg_buf_append(&rx->body, p, size * n);
-	return size * n;
-}
 
 static size_t on_header(char *p, size_t size, size_t n, void *arg)
 {
@@ -83,7 +70,7 @@ void lambda_url_invoke(void **curlp, const struct lambda_spec *s,
 		*curlp = c;
 	}
 	curl_easy_reset(c);
-	fg_buf_init(&rx.body);
+	fg_curl_sink_init(&rx.sink, URL_BODY_LIMIT);
 	snprintf(rid, sizeof(rid), "X-Amz-Request-Id: %s", call->request_id);
 	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
 	hdrs = curl_slist_append(hdrs, "Expect:");
@@ -95,8 +82,8 @@ void lambda_url_invoke(void **curlp, const struct lambda_spec *s,
 	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
 			 (curl_off_t)(call->len > 0 ? call->len : 2));
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &rx);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, fg_curl_sink_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &rx.sink);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &rx);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(left > 1 ? left : 1));
@@ -107,7 +94,7 @@ void lambda_url_invoke(void **curlp, const struct lambda_spec *s,
 	if (rc == CURLE_OPERATION_TIMEDOUT) {
 		out->status = FG_INVOKE_TIMEOUT;
 		lambda_detail(out, "%s did not answer within %lld ms", s->url, (long long)left);
-	} else if (rx.too_big) {
+	} else if (rx.sink.too_big) {
 		out->status = FG_INVOKE_CRASHED;
 		lambda_detail(out, "%s answered more than Lambda's 6 MB response limit", s->url);
 	} else if (rc != CURLE_OK) {
@@ -116,20 +103,20 @@ void lambda_url_invoke(void **curlp, const struct lambda_spec *s,
 	} else if (status != 200) {
 		out->status = FG_INVOKE_CRASHED;
 		lambda_detail(out, "%s answered HTTP %ld: %.300s", s->url, status,
-		       rx.body.len ? rx.body.data : "");
+		       rx.sink.body.len ? rx.sink.body.data : "");
 	} else {
-		bool err = rx.function_error || looks_like_error(rx.body.data ? rx.body.data : "",
-								 rx.body.len);
+		const char *got = rx.sink.body.data ? rx.sink.body.data : "";
+		bool err = rx.function_error || looks_like_error(got, rx.sink.body.len);
 
 		out->status = err ? FG_INVOKE_FUNCTION_ERROR : FG_INVOKE_OK;
-		out->len = rx.body.len;
-		out->payload = fg_buf_take(&rx.body);
+		out->len = rx.sink.body.len;
+		out->payload = fg_buf_take(&rx.sink.body);
 		if (out->payload == NULL) {
 			out->payload = strdup("");
 			FG_ASSERT(out->payload != NULL);
 		}
 	}
-	fg_buf_free(&rx.body);
+	fg_buf_free(&rx.sink.body);
 }
 
 void lambda_url_free(void **curlp)

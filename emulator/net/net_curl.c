@@ -86,3 +86,22 @@ const struct fg_curl_api *fg_net_curl(void)
 	pthread_once(&curl_once, curl_load);
 	return &curl_api;
 }
+
+void fg_curl_sink_init(struct fg_curl_sink *s, size_t limit)
+{
+	fg_buf_init(&s->body);
+	s->limit = limit;
+	s->too_big = false;
+}
+
+size_t fg_curl_sink_write(char *p, size_t size, size_t n, void *sink)
+{
+	struct fg_curl_sink *s = sink;
+
+	if (s->body.len + size * n > s->limit) {
+		s->too_big = true;
+		return 0;
+	}
+	fg_buf_append(&s->body, p, size * n);
+	return size * n;
+}

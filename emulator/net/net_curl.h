@@ -19,6 +19,8 @@
 #define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
 
+#include "core/core.h"
+
 struct fg_curl_api {
 	CURL *(*easy_init)(void);
 	CURLcode (*easy_setopt)(CURL *c, CURLoption opt, ...);
@@ -40,6 +42,19 @@ struct fg_curl_api {
  * with dlerror()'s reason: it is a dependency frontgate was built with (scripts/deps).
  */
 const struct fg_curl_api *fg_net_curl(void);
+
+/*
+ * A response body collected up to a limit: CURLOPT_WRITEFUNCTION fg_curl_sink_write with
+ * CURLOPT_WRITEDATA the sink. Past limit the transfer stops (CURLE_WRITE_ERROR) with
+ * too_big set, so the caller answers its service's "too large" error.
+ */
+struct fg_curl_sink {
+	struct fg_buf body;
+	size_t limit;
+	bool too_big;
+};
+void fg_curl_sink_init(struct fg_curl_sink *s, size_t limit);
+size_t fg_curl_sink_write(char *p, size_t size, size_t n, void *sink);
 
 /* curl.h defines these two as macros (to count their arguments) */
 #undef curl_easy_setopt
